@@ -1,0 +1,146 @@
+/**
+ * Backend selection. tfjs-node(-gpu) are optional dependencies whose native
+ * binding may be absent (its install downloads libtensorflow, which many
+ * networks block; `resnet-repro setup tensorflow` builds it from the
+ * tensorflow pip wheel instead). `auto` takes the best backend that loads
+ * and can do the job; every result records which one ran, with versions.
+ */
+import * as os from 'node:os';
+import * as tf from '@tensorflow/tfjs';
+import { UsageError } from './errors.js';
+
+export const BACKEND_REQUESTS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export type BackendRequest = (typeof BACKEND_REQUESTS)[number];
+export type BackendChoice = Exclude<BackendRequest, 'auto'>;
+
+/** Preference order for `auto`. */
+const AUTO_ORDER: readonly BackendChoice[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+
+export interface BackendInfo {
+  /** What was asked for. */
+  readonly requested: BackendRequest;
+  /** What ran: one of the concrete choices. */
+  readonly choice: BackendChoice;
+  /** tfjs's own name for it: tensorflow, wasm or cpu. */
+  readonly tfjsBackend: string;
+  readonly device: 'gpu' | 'cpu';
+  /** Package versions, plus the TensorFlow C library's for native backends. */
+  readonly versions: Record<string, string>;
+  readonly cpuModel: string;
+  /** Why better backends were passed over (empty when the request was explicit). */
+  readonly skipped: readonly { choice: BackendChoice; reason: string }[];
+}
+
+export interface BackendNeeds {
+  /** Training needs gradient kernels that wasm lacks (Conv2DBackpropFilter). */
+  readonly gradients?: boolean;
+}
+
+const PACKAGE: Record<BackendChoice, string> = {
+  'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
+  tensorflow: '@tensorflow/tfjs-node',
+  wasm: '@tensorflow/tfjs-backend-wasm',
+  cpu: '@tensorflow/tfjs',
+};
+
+const HOW_TO_INSTALL: Record<BackendChoice, string> = {
+  'tensorflow-gpu': 'run "npx resnet-repro setup tensorflow --gpu" (builds it against the tensorflow pip wheel), or "npm install @tensorflow/tfjs-node-gpu" where its download works',
+  tensorflow: 'run "npx resnet-repro setup tensorflow" (builds it against the tensorflow-cpu pip wheel), or "npm install @tensorflow/tfjs-node" where its download works',
+  wasm: 'run "npm install @tensorflow/tfjs-backend-wasm"',
+  cpu: 'reinstall the project dependencies ("npm ci")',
+};
+
+export class BackendUnavailableError extends UsageError {}
+
+/** Kernels a backend needs for training that not every backend registers. */
+const TRAINING_KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput'] as const;
+
+async function load(choice: BackendChoice): Promise<{ versions: Record<string, string> }> {
+  switch (choice) {
+    case 'tensorflow-gpu':
+    case 'tensorflow': {
+      // Importing registers the 'tensorflow' backend on the shared tfjs-core;
+      // it throws when the package is present but its native binding is not.
+      const mod = (await import(PACKAGE[choice])) as { version?: Record<string, string> };
+      if (!(await tf.setBackend('tensorflow'))) throw new Error('the tensorflow backend did not initialise');
+      const binding = (tf.backend() as unknown as { binding?: { TF_Version?: string } }).binding;
+      return {
+        versions: {
+          [PACKAGE[choice]]: mod.version?.['tfjs-node'] ?? 'unknown',
+          tensorflow: binding?.TF_Version ?? 'unknown',
+        },
+      };
+    }
+    case 'wasm': {
+      const wasm = await import('@tensorflow/tfjs-backend-wasm');
+      if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not initialise');
+      return { versions: { [PACKAGE.wasm]: wasm.version_wasm } };
+    }
+    case 'cpu':
+      if (!(await tf.setBackend('cpu'))) throw new Error('the cpu backend did not initialise');
+      return { versions: {} };
+  }
+}
+
+function missingKernels(tfjsBackend: string): string[] {
+  return TRAINING_KERNELS.filter((k) => tf.getKernel(k, tfjsBackend) === undefined);
+}
+
+function describeFailure(choice: BackendChoice, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/Cannot find (package|module)/.test(message) && message.includes(PACKAGE[choice])) return `${PACKAGE[choice]} is not installed`;
+  if (/tfjs_binding|native addon|\.so/.test(message)) return `${PACKAGE[choice]} is installed but its native binding is missing or broken`;
+  return message.split('\n')[0] ?? message;
+}
+
+/**
+ * Activates a backend and says which one ran. An explicit request that cannot
+ * be met is a BackendUnavailableError naming what to install; `auto` falls
+ * through the preference order and records why.
+ */
+export async function initBackend(request: BackendRequest, needs: BackendNeeds = {}): Promise<BackendInfo> {
+  tf.enableProdMode(); // also silences the cpu backend's banner: we print our own
+  const candidates = request === 'auto' ? AUTO_ORDER : [request];
+  const skipped: { choice: BackendChoice; reason: string }[] = [];
+  for (const choice of candidates) {
+    let versions: Record<string, string>;
+    try {
+      ({ versions } = await load(choice));
+    } catch (error) {
+      const reason = describeFailure(choice, error);
+      if (request !== 'auto') throw new BackendUnavailableError(`backend "${choice}" is not available: ${reason}. To get it, ${HOW_TO_INSTALL[choice]}.`);
+      skipped.push({ choice, reason });
+      continue;
+    }
+    const tfjsBackend = tf.getBackend();
+    const missing = needs.gradients ? missingKernels(tfjsBackend) : [];
+    if (missing.length > 0) {
+      const reason = `cannot train: no ${missing.join(', ')} kernel`;
+      if (request !== 'auto') throw new BackendUnavailableError(`backend "${choice}" ${reason}. Use --backend tensorflow (see "resnet-repro setup tensorflow") or --backend cpu.`);
+      skipped.push({ choice, reason });
+      continue;
+    }
+    return {
+      requested: request,
+      choice,
+      tfjsBackend,
+      device: choice === 'tensorflow-gpu' ? 'gpu' : 'cpu',
+      versions: { '@tensorflow/tfjs': tf.version_core, ...versions },
+      cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
+      skipped,
+    };
+  }
+  throw new BackendUnavailableError(`no backend could be loaded: ${skipped.map((s) => `${s.choice}: ${s.reason}`).join('; ')}`);
+}
+
+/** One line for logs, e.g. "backend: wasm (@tensorflow/tfjs 4.22.0, …)". */
+export function describeBackend(info: BackendInfo): string {
+  const versions = Object.entries(info.versions).map(([k, v]) => `${k} ${v}`).join(', ');
+  return `backend: ${info.choice} (${versions}) on ${info.cpuModel}`;
+}
+
+/** Advice to print when `auto` had to settle for a slow backend. */
+export function speedAdvice(info: BackendInfo): string | undefined {
+  if (info.choice === 'tensorflow' || info.choice === 'tensorflow-gpu') return undefined;
+  return `note: running on the ${info.choice} backend, far slower than native TensorFlow for training. For native speed run "npx resnet-repro setup tensorflow".`;
+}

@@ -1,0 +1,78 @@
+#!/usr/bin/env node
+/**
+ * The command line: a thin layer over the runners. Exit codes: 0 success,
+ * 1 a failed gate (regression or claim), 2 usage or input error, 3 internal error.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { BACKEND_REQUESTS, type BackendRequest, describeBackend, initBackend } from './backend.js';
+import { archRecords, formatArchTable } from './commands/arch.js';
+import { InputError, UsageError } from './errors.js';
+
+const MODEL_GRAMMAR = `
+Model names:
+  CIFAR-10   resnet<d>, plain<d>, highway<d>   d = 6n+2 (20, 32, 44, 56, 110, 1202, …)
+             highway19                         Srivastava et al.'s 19-layer highway net
+  ImageNet   resnet<d>, plain<d>               d = 18, 34, 50, 101, 152 (Table 1)
+  Suffixes   -a | -b | -c   shortcut option (ImageNet default B, CIFAR default A)
+             -v1.5          bottleneck stride on the 3×3 (default: first 1×1, as the paper)
+             -skip<k>       CIFAR residual blocks wrapping k convolutions (default 2)
+             -w<width>      first-stage width (default 16 CIFAR, 64 ImageNet)
+  Prefix     cifar- | imagenet-   where a depth is both (cifar-resnet50)
+With no models, lists every model the paper uses.`;
+
+interface GlobalOptions {
+  backend: BackendRequest;
+}
+
+function createProgram(): Command {
+  const program = new Command('resnet-repro')
+    .description('Reproduce He et al., "Deep Residual Learning for Image Recognition" (CVPR 2016): build, train, compare, report.')
+    .addOption(
+      new Option('--backend <name>', 'tfjs backend; auto takes the best that loads')
+        .choices(BACKEND_REQUESTS)
+        .env('RESNET_REPRO_BACKEND')
+        .default('auto'),
+    )
+    .showSuggestionAfterError(true)
+    .exitOverride();
+
+  program
+    .command('arch')
+    .description('layers, trainable parameters, multiply-adds and output shape of each model, counted from the built graph')
+    .argument('[models...]', 'model names (default: every model of the paper)')
+    .option('--json', 'print a JSON array, one object per model')
+    .addHelpText('after', MODEL_GRAMMAR)
+    .action(async (models: string[], options: { json?: boolean }) => {
+      const backend = await initBackend(program.opts<GlobalOptions>().backend);
+      const records = archRecords(models, backend);
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify(records, null, 2)}\n`);
+      } else {
+        process.stdout.write(`${formatArchTable(records)}\n`);
+      }
+      process.stderr.write(`${describeBackend(backend)}\n`);
+    });
+
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  try {
+    await createProgram().parseAsync(argv as string[]);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander has printed its message (and a suggestion) already.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof UsageError || error instanceof InputError) {
+      process.stderr.write(`error: ${error.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 3;
+  }
+}
+
+process.exitCode = await main(process.argv);
