@@ -179,7 +179,8 @@ class GraphBuilder {
 function stackedNet(g: GraphBuilder, spec: StackedNetSpec, input: T): T {
   let x = stem(g, spec, input);
   spec.stages.forEach((stage, i) => {
-    x = stageOf(g, spec, x, i + (spec.stem === 'imagenet' ? 2 : 1), stage.blocks, stage.width, stage.stride);
+    // Stages are numbered after the stem, conv2_x onwards, as in Table 1.
+    x = stageOf(g, spec, x, i + 2, stage.blocks, stage.width, stage.stride);
   });
   return g.head(x, spec.numClasses);
 }
