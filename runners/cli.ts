@@ -7,6 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { BACKEND_REQUESTS, type BackendRequest, describeBackend, initBackend } from './backend.js';
 import { archRecords, formatArchTable } from './commands/arch.js';
 import { InputError, UsageError } from './errors.js';
+import { DEFAULT_TENSORFLOW_VERSION, defaultCacheDir, setupTensorflow } from './setup/tensorflow.js';
 
 const MODEL_GRAMMAR = `
 Model names:
@@ -53,7 +54,25 @@ function createProgram(): Command {
       process.stderr.write(`${describeBackend(backend)}\n`);
     });
 
-  for (const command of program.commands) command.exitOverride();
+  const setup = program.command('setup').description('install optional native pieces');
+  setup
+    .command('tensorflow')
+    .description('build the native TensorFlow backend (tfjs-node) against the TensorFlow pip wheel, without its blocked download')
+    .option('--gpu', 'tfjs-node-gpu with the full tensorflow wheel (CUDA libraries: pip install "tensorflow[and-cuda]")')
+    .option('--tf-version <version>', 'TensorFlow wheel version', DEFAULT_TENSORFLOW_VERSION)
+    .option('--cache <dir>', 'where wheels and staged libraries are kept', defaultCacheDir())
+    .option('--force', 'rebuild even if the binding already works')
+    .action((options: { gpu?: boolean; tfVersion: string; cache: string; force?: boolean }) => {
+      setupTensorflow({
+        gpu: options.gpu ?? false,
+        tensorflowVersion: options.tfVersion,
+        cacheDir: options.cache,
+        force: options.force ?? false,
+        log: (line) => process.stderr.write(`setup: ${line}\n`),
+      });
+    });
+
+  for (const command of [...program.commands, ...setup.commands]) command.exitOverride();
   return program;
 }
 
