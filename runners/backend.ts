@@ -59,6 +59,8 @@ async function load(choice: BackendChoice): Promise<{ versions: Record<string, s
   switch (choice) {
     case 'tensorflow-gpu':
     case 'tensorflow': {
+      // TensorFlow's C++ start-up chatter (oneDNN, CPU features) unless the user asked for it.
+      process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
       // Importing registers the 'tensorflow' backend on the shared tfjs-core;
       // it throws when the package is present but its native binding is not.
       const mod = (await import(PACKAGE[choice])) as { version?: Record<string, string> };

@@ -6,6 +6,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { BACKEND_REQUESTS, type BackendRequest, describeBackend, initBackend } from './backend.js';
 import { archRecords, formatArchTable } from './commands/arch.js';
+import { type TrainCommandOptions, trainCommand } from './commands/train.js';
 import { InputError, UsageError } from './errors.js';
 import { DEFAULT_TENSORFLOW_VERSION, defaultCacheDir, setupTensorflow } from './setup/tensorflow.js';
 
@@ -54,6 +55,27 @@ function createProgram(): Command {
       process.stderr.write(`${describeBackend(backend)}\n`);
     });
 
+  program
+    .command('train')
+    .description('train and evaluate one model with the paper\'s CIFAR-10 recipe; writes run.json, curves (CSV) and checkpoints to --out')
+    .requiredOption('--model <name>', 'model name, e.g. resnet20 (see "arch --help")')
+    .option('--dataset <name>', 'cifar10 or synthetic (generated, no download)', 'cifar10')
+    .option('--data <dir>', 'CIFAR-10 binary files (default: $RESNET_REPRO_DATA, else ~/.cache/resnet-repro/data/cifar10)')
+    .option('--iterations <n>', 'iterations; the schedule keeps its shape (lr ÷10 at 50 % and 75 %)', '64000')
+    .option('--seed <n>', 'drives initialisation, data order and augmentation', '1')
+    .option('--out <dir>', 'run folder (default runs/<model>-<dataset>-s<seed>)')
+    .option('--resume', 'continue the interrupted run in --out')
+    .option('--batch-size <n>', 'mini-batch size', '128')
+    .option('--log-every <n>', 'iterations per training-curve point', '100')
+    .option('--eval-every <n>', 'iterations per test evaluation', '1000')
+    .option('--checkpoint-every <n>', 'iterations per checkpoint (at most this many are lost when killed)', '1000')
+    .option('--validation', 'train on 45k, test on the 5k held-out training images')
+    .option('--train-limit <n>', 'use only the first n training images (synthetic: generate n)')
+    .option('--test-limit <n>', 'use only the first n test images')
+    .action(async (options: TrainCommandOptions) => {
+      process.exitCode = await trainCommand(options, program.opts<GlobalOptions>().backend);
+    });
+
   const setup = program.command('setup').description('install optional native pieces');
   setup
     .command('tensorflow')
@@ -78,8 +100,9 @@ function createProgram(): Command {
 
 async function main(argv: readonly string[]): Promise<number> {
   try {
+    process.exitCode = 0;
     await createProgram().parseAsync(argv as string[]);
-    return 0;
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) {
       // Commander has printed its message (and a suggestion) already.

@@ -1,0 +1,128 @@
+/** `resnet-repro train`: one model, one seed, the paper's recipe; a run folder with run.json. */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import cliProgress from 'cli-progress';
+import { type BackendRequest, describeBackend, initBackend, speedAdvice } from '../backend.js';
+import { UsageError } from '../errors.js';
+import type { RunRecord } from '../train/record.js';
+import { type DatasetName, type ProgressEvent, train } from '../train/train.js';
+
+export interface TrainCommandOptions {
+  model: string;
+  dataset: string;
+  data?: string;
+  iterations: string;
+  seed: string;
+  out?: string;
+  resume?: boolean;
+  batchSize: string;
+  logEvery: string;
+  evalEvery: string;
+  checkpointEvery: string;
+  validation?: boolean;
+  trainLimit?: string;
+  testLimit?: string;
+}
+
+/** --data, else RESNET_REPRO_DATA, else the per-user cache. */
+export function dataDirectory(flag: string | undefined): string {
+  return flag ?? process.env.RESNET_REPRO_DATA ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'resnet-repro', 'data', 'cifar10');
+}
+
+function integer(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value)) throw new UsageError(`--${name} takes a whole number, not "${text}"`);
+  return value;
+}
+
+const pct = (x: number | undefined) => (x === undefined ? '–' : `${(x * 100).toFixed(2)}%`);
+
+/** A bar with ETA on a terminal; one line per log point elsewhere (CI logs). */
+function progressReporter(model: string): { onProgress: (e: ProgressEvent) => void; stop: () => void } {
+  if (!process.stderr.isTTY) {
+    return {
+      onProgress: (e) => {
+        if (e.point) process.stderr.write(`${model} it ${e.iteration}/${e.iterations} loss ${e.point.loss.toFixed(4)} train-err ${pct(e.point.trainError)} lr ${e.point.learningRate} ${e.point.imagesPerSecond.toFixed(1)} img/s\n`);
+        if (e.test) process.stderr.write(`${model} it ${e.iteration}/${e.iterations} test-err ${pct(e.test.testError)}\n`);
+      },
+      stop: () => {},
+    };
+  }
+  const bar = new cliProgress.SingleBar(
+    { format: `${model} [{bar}] {value}/{total} | ETA {eta_formatted} | loss {loss} | train {train} | test {test} | {ips} img/s`, stream: process.stderr, etaBuffer: 50 },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  let last = { loss: '–', train: '–', test: '–', ips: '–' };
+  return {
+    onProgress: (e) => {
+      if (e.point) last = { ...last, loss: e.point.loss.toFixed(3), train: pct(e.point.trainError), ips: e.point.imagesPerSecond.toFixed(0) };
+      if (e.test) last = { ...last, test: pct(e.test.testError) };
+      if (!started) {
+        bar.start(e.iterations, e.iteration, last);
+        started = true;
+      }
+      bar.update(e.iteration, last);
+    },
+    stop: () => started && bar.stop(),
+  };
+}
+
+export async function trainCommand(options: TrainCommandOptions, backendRequest: BackendRequest): Promise<number> {
+  if (options.dataset !== 'cifar10' && options.dataset !== 'synthetic') {
+    throw new UsageError(options.dataset === 'imagenet' ? 'ImageNet training is not implemented yet: use --dataset cifar10 or synthetic' : `unknown dataset "${options.dataset}": use cifar10 or synthetic`);
+  }
+  const dataset = options.dataset as DatasetName;
+  const seed = integer('seed', options.seed)!;
+  const backend = await initBackend(backendRequest, { gradients: true });
+  process.stderr.write(`${describeBackend(backend)}\n`);
+  const advice = speedAdvice(backend);
+  if (advice) process.stderr.write(`${advice}\n`);
+
+  let stopRequested = false;
+  const onSignal = (signal: string) => {
+    if (stopRequested) process.exit(130);
+    stopRequested = true;
+    process.stderr.write(`\n${signal}: stopping after this step and writing a checkpoint (again to quit at once)\n`);
+  };
+  const handlers = { SIGINT: () => onSignal('SIGINT'), SIGTERM: () => onSignal('SIGTERM') };
+  process.on('SIGINT', handlers.SIGINT).on('SIGTERM', handlers.SIGTERM);
+  const progress = progressReporter(options.model);
+  let record: RunRecord;
+  try {
+    const trainLimit = integer('train-limit', options.trainLimit);
+    const testLimit = integer('test-limit', options.testLimit);
+    record = train({
+      model: options.model,
+      dataset,
+      dataDir: dataset === 'cifar10' ? dataDirectory(options.data) : undefined,
+      validationSplit: options.validation ?? false,
+      iterations: integer('iterations', options.iterations)!,
+      seed,
+      outDir: options.out ?? join('runs', `${options.model}-${dataset}-s${seed}`),
+      resume: options.resume ?? false,
+      batchSize: integer('batch-size', options.batchSize)!,
+      logEvery: integer('log-every', options.logEvery)!,
+      evalEvery: integer('eval-every', options.evalEvery)!,
+      checkpointEvery: integer('checkpoint-every', options.checkpointEvery)!,
+      ...(trainLimit !== undefined ? { trainLimit } : {}),
+      ...(testLimit !== undefined ? { testLimit } : {}),
+      ...(dataset === 'synthetic' && trainLimit !== undefined ? { syntheticSize: { train: trainLimit, test: testLimit ?? 1000 } } : {}),
+      backend,
+      onProgress: progress.onProgress,
+      log: (line) => process.stderr.write(`${line}\n`),
+      shouldStop: () => stopRequested,
+    });
+  } finally {
+    progress.stop();
+    process.off('SIGINT', handlers.SIGINT).off('SIGTERM', handlers.SIGTERM);
+  }
+  const m = record.metrics;
+  process.stdout.write(
+    `${record.model} on ${record.dataset.name}: ${record.status} after ${record.iterations} iterations; ` +
+      `train error ${pct(m.trainError)}, test error ${pct(m.testError)} (${record.dataset.testSplit}, ${record.dataset.testImages} images); ` +
+      `${record.imagesPerSecond.toFixed(1)} img/s on ${record.backend.name}; ${record.wallSeconds.toFixed(0)} s\n`,
+  );
+  return record.status === 'completed' ? 0 : record.status === 'interrupted' ? 130 : 1;
+}

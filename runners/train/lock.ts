@@ -1,0 +1,37 @@
+/**
+ * One live run per output folder. The lock file holds the owner's pid; a lock
+ * left by a process that no longer exists is taken over, with a note.
+ */
+import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { InputError } from '../errors.js';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export function lockRunFolder(dir: string, log: (line: string) => void): () => void {
+  const path = join(dir, 'run.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(path, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(path, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number(readFileSync(path, 'utf8').trim());
+      if (Number.isInteger(owner) && owner > 0 && alive(owner)) {
+        throw new InputError(`${dir} is in use by another run (pid ${owner}). Wait for it, stop it, or choose another --out.`);
+      }
+      log(`taking over the stale lock of pid ${owner || '?'} in ${dir}`);
+      rmSync(path, { force: true });
+    }
+  }
+  throw new InputError(`could not lock ${dir}`);
+}

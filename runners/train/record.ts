@@ -1,0 +1,88 @@
+/**
+ * The run record: one JSON per run, the contract between the trainer and
+ * everything downstream (comparison, reports). Versioned and validated on
+ * read; a run is completed, diverged or interrupted, each with its own fields.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { InputError } from '../errors.js';
+
+export const RUN_SCHEMA_VERSION = 1;
+
+const TrainPoint = z.object({
+  iteration: z.number().int(),
+  /** Running training error over the points since the last one (fraction). */
+  trainError: z.number(),
+  loss: z.number(),
+  learningRate: z.number(),
+  imagesPerSecond: z.number(),
+});
+const TestPoint = z.object({ iteration: z.number().int(), testError: z.number(), loss: z.number() });
+
+const Common = z.object({
+  schemaVersion: z.literal(RUN_SCHEMA_VERSION),
+  model: z.string(),
+  dataset: z.object({ name: z.string(), dir: z.string().nullable(), trainImages: z.number().int(), testImages: z.number().int(), testSplit: z.string() }),
+  seed: z.number().int(),
+  config: z.object({
+    batchSize: z.number().int(),
+    iterations: z.number().int(),
+    schedule: z.object({
+      baseLearningRate: z.number(),
+      milestones: z.array(z.number().int()),
+      iterations: z.number().int(),
+      warmup: z.object({ learningRate: z.number(), untilTrainErrorBelow: z.number(), maxIterations: z.number().int() }).optional(),
+    }),
+    momentum: z.number(),
+    weightDecay: z.number(),
+    augment: z.boolean(),
+    logEvery: z.number().int(),
+    evalEvery: z.number().int(),
+    checkpointEvery: z.number().int(),
+  }),
+  architecture: z.object({ layers: z.number().int(), trainableParams: z.number().int(), multiplyAdds: z.number() }),
+  backend: z.object({ name: z.string(), device: z.string(), versions: z.record(z.string(), z.string()) }),
+  host: z.object({ cpuModel: z.string(), cpus: z.number().int(), memoryBytes: z.number(), platform: z.string(), node: z.string() }),
+  git: z.object({ commit: z.string(), dirty: z.boolean() }).nullable(),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  /** Training wall time, summed over resumed segments. */
+  wallSeconds: z.number(),
+  /** Iterations done. */
+  iterations: z.number().int(),
+  /** Training throughput, mean over the run. */
+  imagesPerSecond: z.number(),
+  curves: z.object({ train: z.array(TrainPoint), test: z.array(TestPoint) }),
+});
+
+const Metrics = z.object({ trainError: z.number(), testError: z.number(), loss: z.number() });
+
+export const RunRecord = z.discriminatedUnion('status', [
+  Common.extend({ status: z.literal('completed'), metrics: Metrics }),
+  Common.extend({
+    status: z.literal('diverged'),
+    /** The iteration whose loss was not finite. */
+    divergedAt: z.number().int(),
+    metrics: Metrics.partial(),
+  }),
+  Common.extend({ status: z.literal('interrupted'), metrics: Metrics.partial(), checkpoint: z.string() }),
+]);
+export type RunRecord = z.infer<typeof RunRecord>;
+export type TrainPoint = z.infer<typeof TrainPoint>;
+export type TestPoint = z.infer<typeof TestPoint>;
+
+export function readRunRecord(path: string): RunRecord {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new InputError(`cannot read run record ${path}: ${(error as Error).message}`);
+  }
+  const version = (raw as { schemaVersion?: unknown } | null)?.schemaVersion;
+  if (version !== RUN_SCHEMA_VERSION) {
+    throw new InputError(`${path}: run record schema version ${String(version)}, this resnet-repro reads version ${RUN_SCHEMA_VERSION}.`);
+  }
+  const parsed = RunRecord.safeParse(raw);
+  if (!parsed.success) throw new InputError(`${path} is not a valid run record: ${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}

@@ -1,0 +1,44 @@
+/**
+ * Learning-rate schedules as data. One shape per recipe; presets scale its
+ * iteration counts (e.g. 1/64) without changing the shape.
+ */
+export interface Schedule {
+  readonly baseLearningRate: number;
+  /** Iterations at which the rate is divided by 10. */
+  readonly milestones: readonly number[];
+  readonly iterations: number;
+  /**
+   * ResNet-110's start (§4.2): a lower rate until the running training error
+   * falls below a threshold, then the base rate. Bounded so it always ends.
+   */
+  readonly warmup?: { readonly learningRate: number; readonly untilTrainErrorBelow: number; readonly maxIterations: number };
+}
+
+/** §4.2: 0.1, ÷10 at 32k and 48k, stop at 64k. */
+export const CIFAR_SCHEDULE: Schedule = { baseLearningRate: 0.1, milestones: [32_000, 48_000], iterations: 64_000 };
+
+/** §4.2: ResNet-110 starts at 0.01 until training error < 80 % (about 400 iterations). */
+export const CIFAR_WARMUP = { learningRate: 0.01, untilTrainErrorBelow: 0.8, maxIterations: 2_000 } as const;
+
+/** Same shape over a fraction of the iterations: scale(CIFAR_SCHEDULE, 1/64) stops at 1,000. */
+export function scaleSchedule(schedule: Schedule, factor: number): Schedule {
+  const scale = (n: number) => Math.max(1, Math.round(n * factor));
+  return {
+    ...schedule,
+    milestones: schedule.milestones.map(scale),
+    iterations: scale(schedule.iterations),
+    ...(schedule.warmup ? { warmup: { ...schedule.warmup, maxIterations: scale(schedule.warmup.maxIterations) } } : {}),
+  };
+}
+
+/** Stops at `iterations`, keeping the milestones at the same fractions. */
+export function scheduleFor(schedule: Schedule, iterations: number): Schedule {
+  return scaleSchedule(schedule, iterations / schedule.iterations);
+}
+
+/** The rate for an iteration (0-based); `warming` says whether warm-up is still on. */
+export function learningRate(schedule: Schedule, iteration: number, warming: boolean): number {
+  if (warming && schedule.warmup) return schedule.warmup.learningRate;
+  const drops = schedule.milestones.filter((m) => iteration >= m).length;
+  return schedule.baseLearningRate / 10 ** drops;
+}

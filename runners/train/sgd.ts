@@ -1,0 +1,44 @@
+/**
+ * SGD with momentum in Caffe's form, v ← μv + η(g + λw), w ← w − v, so a
+ * change of learning rate affects new steps only (tfjs's MomentumOptimizer
+ * scales the whole velocity by the current rate). Weight decay λ applies to
+ * the weights `decayed` names: an explicit choice, not a framework default.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+export interface SgdConfig {
+  readonly momentum: number;
+  readonly weightDecay: number;
+}
+
+export class Sgd {
+  readonly velocity = new Map<string, tf.Variable>();
+
+  constructor(
+    private readonly config: SgdConfig,
+    private readonly decayed: ReadonlySet<string>,
+  ) {}
+
+  /** Applies one step; `grads` maps variable names to gradients. */
+  apply(variables: readonly tf.Variable[], grads: tf.NamedTensorMap, learningRate: number): void {
+    tf.tidy(() => {
+      for (const w of variables) {
+        const g = grads[w.name];
+        if (!g) throw new Error(`no gradient for ${w.name}`);
+        const step = this.decayed.has(w.name) ? tf.add(g, tf.mul(w, this.config.weightDecay)) : g;
+        let v = this.velocity.get(w.name);
+        if (!v) {
+          v = tf.variable(tf.zerosLike(w), false, `${w.name}/velocity`);
+          this.velocity.set(w.name, v);
+        }
+        v.assign(tf.add(tf.mul(v, this.config.momentum), tf.mul(step, learningRate)));
+        w.assign(tf.sub(w, v));
+      }
+    });
+  }
+
+  dispose(): void {
+    for (const v of this.velocity.values()) v.dispose();
+    this.velocity.clear();
+  }
+}
