@@ -62,6 +62,7 @@ function createProgram(): Command {
     .option('--dataset <name>', 'cifar10 or synthetic (generated, no download)', 'cifar10')
     .option('--data <dir>', 'CIFAR-10 binary files (default: $RESNET_REPRO_DATA, else ~/.cache/resnet-repro/data/cifar10)')
     .option('--iterations <n>', 'iterations; the schedule keeps its shape (lr ÷10 at 50 % and 75 %)', '64000')
+    .option('--lr <rate>', 'base learning rate (default 0.1, the paper\'s)')
     .option('--seed <n>', 'drives initialisation, data order and augmentation', '1')
     .option('--out <dir>', 'run folder (default runs/<model>-<dataset>-s<seed>)')
     .option('--resume', 'continue the interrupted run in --out')

@@ -12,6 +12,7 @@ export interface TrainCommandOptions {
   dataset: string;
   data?: string;
   iterations: string;
+  lr?: string;
   seed: string;
   out?: string;
   resume?: boolean;
@@ -99,6 +100,7 @@ export async function trainCommand(options: TrainCommandOptions, backendRequest:
       dataDir: dataset === 'cifar10' ? dataDirectory(options.data) : undefined,
       validationSplit: options.validation ?? false,
       iterations: integer('iterations', options.iterations)!,
+      ...(options.lr !== undefined ? { learningRate: Number(options.lr) } : {}),
       seed,
       outDir: options.out ?? join('runs', `${options.model}-${dataset}-s${seed}`),
       resume: options.resume ?? false,

@@ -37,6 +37,8 @@ export interface TrainOptions {
   /** Train on 45k and test on the 5k validation images (cifar10 only). */
   readonly validationSplit?: boolean;
   readonly iterations: number;
+  /** Overrides the recipe's base learning rate (0.1). */
+  readonly learningRate?: number;
   readonly seed: number;
   readonly outDir: string;
   readonly resume: boolean;
@@ -192,7 +194,8 @@ function trainLocked(options: TrainOptions, spec: ArchSpec, log: (line: string) 
 
   const data = loadData(options);
   const mean = perPixelMean(data.train);
-  const schedule = recipeFor(spec, options.iterations);
+  const recipe = recipeFor(spec, options.iterations);
+  const schedule = options.learningRate === undefined ? recipe : { ...recipe, baseLearningRate: options.learningRate };
   const built = buildModel(spec, { seed: options.seed });
   const facts = archFacts(built);
   const variables = built.model.trainableWeights.map((w) => w.read() as tf.Variable);

@@ -1,0 +1,141 @@
+/**
+ * The trainer at tiny scale on the pure-JS cpu backend (deterministic): the
+ * same seed gives the same curve, a resumed run ends where an uninterrupted
+ * one does, a NaN loss is recorded as diverged, folders are locked.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import test from 'ava';
+import { type BackendInfo, initBackend } from '../runners/backend.js';
+import { InputError, UsageError } from '../runners/errors.js';
+import { readCheckpoint, writeCheckpoint } from '../runners/train/checkpoint.js';
+import { readRunRecord } from '../runners/train/record.js';
+import { type TrainOptions, train } from '../runners/train/train.js';
+
+let backend: BackendInfo;
+test.before(async () => {
+  backend = await initBackend('cpu', { gradients: true });
+});
+
+const fresh = () => mkdtempSync(join(tmpdir(), 'run-'));
+
+function tiny(outDir: string, overrides: Partial<TrainOptions> = {}): TrainOptions {
+  return {
+    model: 'resnet8-skip1-w2',
+    dataset: 'synthetic',
+    syntheticSize: { train: 64, test: 32 },
+    iterations: 6,
+    seed: 11,
+    outDir,
+    resume: false,
+    batchSize: 8,
+    logEvery: 2,
+    evalEvery: 3,
+    checkpointEvery: 2,
+    backend,
+    ...overrides,
+  };
+}
+
+test.serial('the same seed on the same backend gives the same curves; another seed does not', (t) => {
+  const a = train(tiny(fresh()));
+  const b = train(tiny(fresh()));
+  const c = train(tiny(fresh(), { seed: 12 }));
+  t.is(a.status, 'completed');
+  t.deepEqual(a.curves.train.map((p) => p.loss), b.curves.train.map((p) => p.loss));
+  t.deepEqual(a.curves.test, b.curves.test);
+  t.notDeepEqual(a.curves.train.map((p) => p.loss), c.curves.train.map((p) => p.loss));
+});
+
+test.serial('the run folder holds a valid run.json with the documented keys, and CSV curves', (t) => {
+  const dir = fresh();
+  train(tiny(dir));
+  const record = readRunRecord(join(dir, 'run.json'));
+  t.is(record.status, 'completed');
+  t.is(record.model, 'resnet8-skip1-w2');
+  t.is(record.dataset.name, 'synthetic');
+  t.is(record.backend.name, 'cpu');
+  t.is(record.seed, 11);
+  t.is(record.iterations, 6);
+  if (record.status !== 'completed') return t.fail();
+  t.true(record.metrics.testError >= 0 && record.metrics.testError <= 1);
+  t.true(record.metrics.trainError >= 0 && record.metrics.trainError <= 1);
+  t.true(record.imagesPerSecond > 0);
+  t.deepEqual(record.curves.train.map((p) => p.iteration), [2, 4, 6]);
+  t.deepEqual(record.curves.test.map((p) => p.iteration), [3, 6]);
+  const csv = readFileSync(join(dir, 'train-curve.csv'), 'utf8').split('\n');
+  t.is(csv[0], 'iteration,trainError,loss,learningRate,imagesPerSecond');
+  t.is(csv.filter(Boolean).length, 4);
+});
+
+test.serial('an interrupted run resumes from its checkpoint to the same result', (t) => {
+  const whole = train(tiny(fresh()));
+  const dir = fresh();
+  let steps = 0;
+  const stopped = train(tiny(dir, { shouldStop: () => steps++ >= 4 }));
+  t.is(stopped.status, 'interrupted');
+  t.is(stopped.iterations, 4);
+  t.is(readRunRecord(join(dir, 'run.json')).status, 'interrupted');
+  const resumed = train(tiny(dir, { resume: true }));
+  t.is(resumed.status, 'completed');
+  t.deepEqual(resumed.curves.train.map((p) => p.loss), whole.curves.train.map((p) => p.loss));
+  t.deepEqual(resumed.curves.test, whole.curves.test);
+});
+
+test.serial('a NaN loss ends the run as diverged, recorded, never completed', (t) => {
+  const dir = fresh();
+  const record = train(tiny(dir, { learningRate: 1e30, iterations: 20 }));
+  t.is(record.status, 'diverged');
+  if (record.status !== 'diverged') return;
+  t.true(record.divergedAt >= 0 && record.divergedAt < 20);
+  t.is(readRunRecord(join(dir, 'run.json')).status, 'diverged');
+});
+
+test.serial('a folder in use by a live run is refused; a stale lock is taken over', (t) => {
+  const dir = fresh();
+  writeFileSync(join(dir, 'run.lock'), String(process.pid));
+  t.throws(() => train(tiny(dir)), { instanceOf: InputError, message: /in use by another run \(pid \d+\)/ });
+  writeFileSync(join(dir, 'run.lock'), '999999999');
+  t.is(train(tiny(dir)).status, 'completed');
+  t.false(existsSync(join(dir, 'run.lock')), 'the lock is released');
+});
+
+test.serial('an existing run is not overwritten without --resume, and --resume needs a checkpoint', (t) => {
+  const dir = fresh();
+  train(tiny(dir));
+  t.throws(() => train(tiny(dir)), { instanceOf: InputError, message: /already holds a run: pass --resume/ });
+  t.throws(() => train(tiny(fresh(), { resume: true })), { instanceOf: InputError, message: /nothing to resume/ });
+  t.throws(() => train(tiny(dir, { resume: true, seed: 99 })), { instanceOf: InputError, message: /checkpoint .* is for resnet8-skip1-w2, seed 11/ });
+});
+
+test.serial('bad settings are usage errors before any work', (t) => {
+  t.throws(() => train(tiny(fresh(), { model: 'resnet21' })), { instanceOf: UsageError });
+  t.throws(() => train(tiny(fresh(), { model: 'resnet18' })), { instanceOf: UsageError, message: /ImageNet/ });
+  t.throws(() => train(tiny(fresh(), { batchSize: 0 })), { instanceOf: UsageError });
+});
+
+test('a corrupt checkpoint is an error that names it', (t) => {
+  const dir = fresh();
+  writeFileSync(join(dir, 'checkpoint.ckpt'), 'garbage');
+  t.throws(() => readCheckpoint(join(dir, 'checkpoint.ckpt')), { instanceOf: InputError, message: /checkpoint\.ckpt is corrupt/ });
+});
+
+test('a failed checkpoint write leaves the previous checkpoint intact', (t) => {
+  const dir = fresh();
+  const path = join(dir, 'checkpoint.ckpt');
+  writeCheckpoint(path, { header: { iteration: 1 }, tensors: [{ name: 'w', shape: [2], values: new Float32Array([1, 2]) }] });
+  mkdirSync(`${path}.tmp-${process.pid}`); // the temporary file cannot be created
+  t.throws(() => writeCheckpoint(path, { header: { iteration: 2 }, tensors: [] }));
+  const kept = readCheckpoint<{ iteration: number }>(path);
+  t.is(kept.header.iteration, 1);
+  t.deepEqual(Array.from(kept.tensors[0]!.values), [1, 2]);
+});
+
+test('run records are validated when read', (t) => {
+  const dir = fresh();
+  writeFileSync(join(dir, 'old.json'), JSON.stringify({ schemaVersion: 0 }));
+  t.throws(() => readRunRecord(join(dir, 'old.json')), { instanceOf: InputError, message: /schema version 0/ });
+  writeFileSync(join(dir, 'bad.json'), JSON.stringify({ schemaVersion: 1, status: 'completed' }));
+  t.throws(() => readRunRecord(join(dir, 'bad.json')), { instanceOf: InputError, message: /not a valid run record/ });
+});
