@@ -68,7 +68,7 @@ test('a label outside 0–9 is an error naming the file and record', (t) => {
 test('the real copy matches its published SHA-256 for the file the tests read', async (t) => {
   const { createHash } = await import('node:crypto');
   const sums = readFileSync(join(REAL, 'SHA256SUMS'), 'utf8');
-  const expected = sums.split('\n').find((l) => l.endsWith('test_batch.bin'))!.split(/\s+/)[0];
+  const expected = sums.split('\n').find((l) => l.endsWith('test_batch.bin'))!.split(/\s+/)[0]!;
   t.is(createHash('sha256').update(readFileSync(join(REAL, 'test_batch.bin'))).digest('hex'), expected);
 });
 

@@ -11,6 +11,7 @@ import { type BackendInfo, initBackend } from '../runners/backend.js';
 import { InputError, UsageError } from '../runners/errors.js';
 import { readCheckpoint, writeCheckpoint } from '../runners/train/checkpoint.js';
 import { readRunRecord } from '../runners/train/record.js';
+import { openDataset } from '../runners/data/datasets.js';
 import { type TrainOptions, train } from '../runners/train/train.js';
 
 let backend: BackendInfo;
@@ -23,8 +24,7 @@ const fresh = () => mkdtempSync(join(tmpdir(), 'run-'));
 function tiny(outDir: string, overrides: Partial<TrainOptions> = {}): TrainOptions {
   return {
     model: 'resnet8-skip1-w2',
-    dataset: 'synthetic',
-    syntheticSize: { train: 64, test: 32 },
+    data: openDataset({ name: 'synthetic', trainLimit: 64, testLimit: 32 }),
     iterations: 6,
     seed: 11,
     outDir,
@@ -38,19 +38,19 @@ function tiny(outDir: string, overrides: Partial<TrainOptions> = {}): TrainOptio
   };
 }
 
-test.serial('the same seed on the same backend gives the same curves; another seed does not', (t) => {
-  const a = train(tiny(fresh()));
-  const b = train(tiny(fresh()));
-  const c = train(tiny(fresh(), { seed: 12 }));
+test.serial('the same seed on the same backend gives the same curves; another seed does not', async (t) => {
+  const a = await train(tiny(fresh()));
+  const b = await train(tiny(fresh()));
+  const c = await train(tiny(fresh(), { seed: 12 }));
   t.is(a.status, 'completed');
   t.deepEqual(a.curves.train.map((p) => p.loss), b.curves.train.map((p) => p.loss));
   t.deepEqual(a.curves.test, b.curves.test);
   t.notDeepEqual(a.curves.train.map((p) => p.loss), c.curves.train.map((p) => p.loss));
 });
 
-test.serial('the run folder holds a valid run.json with the documented keys, and CSV curves', (t) => {
+test.serial('the run folder holds a valid run.json with the documented keys, and CSV curves', async (t) => {
   const dir = fresh();
-  train(tiny(dir));
+  await train(tiny(dir));
   const record = readRunRecord(join(dir, 'run.json'));
   t.is(record.status, 'completed');
   t.is(record.model, 'resnet8-skip1-w2');
@@ -69,50 +69,50 @@ test.serial('the run folder holds a valid run.json with the documented keys, and
   t.is(csv.filter(Boolean).length, 4);
 });
 
-test.serial('an interrupted run resumes from its checkpoint to the same result', (t) => {
-  const whole = train(tiny(fresh()));
+test.serial('an interrupted run resumes from its checkpoint to the same result', async (t) => {
+  const whole = await train(tiny(fresh()));
   const dir = fresh();
   let steps = 0;
-  const stopped = train(tiny(dir, { shouldStop: () => steps++ >= 4 }));
+  const stopped = await train(tiny(dir, { shouldStop: () => steps++ >= 4 }));
   t.is(stopped.status, 'interrupted');
   t.is(stopped.iterations, 4);
   t.is(readRunRecord(join(dir, 'run.json')).status, 'interrupted');
-  const resumed = train(tiny(dir, { resume: true }));
+  const resumed = await train(tiny(dir, { resume: true }));
   t.is(resumed.status, 'completed');
   t.deepEqual(resumed.curves.train.map((p) => p.loss), whole.curves.train.map((p) => p.loss));
   t.deepEqual(resumed.curves.test, whole.curves.test);
 });
 
-test.serial('a NaN loss ends the run as diverged, recorded, never completed', (t) => {
+test.serial('a NaN loss ends the run as diverged, recorded, never completed', async (t) => {
   const dir = fresh();
-  const record = train(tiny(dir, { learningRate: 1e30, iterations: 20 }));
+  const record = await train(tiny(dir, { learningRate: 1e30, iterations: 20 }));
   t.is(record.status, 'diverged');
   if (record.status !== 'diverged') return;
   t.true(record.divergedAt >= 0 && record.divergedAt < 20);
   t.is(readRunRecord(join(dir, 'run.json')).status, 'diverged');
 });
 
-test.serial('a folder in use by a live run is refused; a stale lock is taken over', (t) => {
+test.serial('a folder in use by a live run is refused; a stale lock is taken over', async (t) => {
   const dir = fresh();
   writeFileSync(join(dir, 'run.lock'), String(process.pid));
-  t.throws(() => train(tiny(dir)), { instanceOf: InputError, message: /in use by another run \(pid \d+\)/ });
+  await t.throwsAsync(train(tiny(dir)), { instanceOf: InputError, message: /in use by another run \(pid \d+\)/ });
   writeFileSync(join(dir, 'run.lock'), '999999999');
-  t.is(train(tiny(dir)).status, 'completed');
+  t.is((await train(tiny(dir))).status, 'completed');
   t.false(existsSync(join(dir, 'run.lock')), 'the lock is released');
 });
 
-test.serial('an existing run is not overwritten without --resume, and --resume needs a checkpoint', (t) => {
+test.serial('an existing run is not overwritten without --resume, and --resume needs a checkpoint', async (t) => {
   const dir = fresh();
-  train(tiny(dir));
-  t.throws(() => train(tiny(dir)), { instanceOf: InputError, message: /already holds a run: pass --resume/ });
-  t.throws(() => train(tiny(fresh(), { resume: true })), { instanceOf: InputError, message: /nothing to resume/ });
-  t.throws(() => train(tiny(dir, { resume: true, seed: 99 })), { instanceOf: InputError, message: /checkpoint .* is for resnet8-skip1-w2, seed 11/ });
+  await train(tiny(dir));
+  await t.throwsAsync(train(tiny(dir)), { instanceOf: InputError, message: /already holds a run: pass --resume/ });
+  await t.throwsAsync(train(tiny(fresh(), { resume: true })), { instanceOf: InputError, message: /nothing to resume/ });
+  await t.throwsAsync(train(tiny(dir, { resume: true, seed: 99 })), { instanceOf: InputError, message: /checkpoint .* is for resnet8-skip1-w2, seed 11/ });
 });
 
-test.serial('bad settings are usage errors before any work', (t) => {
-  t.throws(() => train(tiny(fresh(), { model: 'resnet21' })), { instanceOf: UsageError });
-  t.throws(() => train(tiny(fresh(), { model: 'resnet18' })), { instanceOf: UsageError, message: /ImageNet/ });
-  t.throws(() => train(tiny(fresh(), { batchSize: 0 })), { instanceOf: UsageError });
+test.serial('bad settings are usage errors before any work', async (t) => {
+  await t.throwsAsync(train(tiny(fresh(), { model: 'resnet21' })), { instanceOf: UsageError });
+  await t.throwsAsync(train(tiny(fresh(), { model: 'resnet18' })), { instanceOf: UsageError, message: /resnet18 is trained on imagenet, not synthetic/ });
+  await t.throwsAsync(train(tiny(fresh(), { batchSize: 0 })), { instanceOf: UsageError });
 });
 
 test('a corrupt checkpoint is an error that names it', (t) => {

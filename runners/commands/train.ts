@@ -5,7 +5,8 @@ import cliProgress from 'cli-progress';
 import { type BackendRequest, describeBackend, initBackend, speedAdvice } from '../backend.js';
 import { UsageError } from '../errors.js';
 import type { RunRecord } from '../train/record.js';
-import { type DatasetName, type ProgressEvent, train } from '../train/train.js';
+import { DATASETS, type DatasetName, openDataset } from '../data/datasets.js';
+import { type ProgressEvent, train } from '../train/train.js';
 
 export interface TrainCommandOptions {
   model: string;
@@ -16,7 +17,9 @@ export interface TrainCommandOptions {
   seed: string;
   out?: string;
   resume?: boolean;
-  batchSize: string;
+  batchSize?: string;
+  imageSize?: string;
+  schedule: string;
   logEvery: string;
   evalEvery: string;
   checkpointEvery: string;
@@ -26,8 +29,8 @@ export interface TrainCommandOptions {
 }
 
 /** --data, else RESNET_REPRO_DATA, else the per-user cache. */
-export function dataDirectory(flag: string | undefined): string {
-  return flag ?? process.env.RESNET_REPRO_DATA ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'resnet-repro', 'data', 'cifar10');
+export function dataDirectory(flag: string | undefined, dataset: DatasetName): string {
+  return flag ?? process.env.RESNET_REPRO_DATA ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'resnet-repro', 'data', dataset);
 }
 
 function integer(name: string, text: string | undefined): number | undefined {
@@ -71,11 +74,25 @@ function progressReporter(model: string): { onProgress: (e: ProgressEvent) => vo
 }
 
 export async function trainCommand(options: TrainCommandOptions, backendRequest: BackendRequest): Promise<number> {
-  if (options.dataset !== 'cifar10' && options.dataset !== 'synthetic') {
-    throw new UsageError(options.dataset === 'imagenet' ? 'ImageNet training is not implemented yet: use --dataset cifar10 or synthetic' : `unknown dataset "${options.dataset}": use cifar10 or synthetic`);
+  if (!(DATASETS as readonly string[]).includes(options.dataset)) {
+    throw new UsageError(`unknown dataset "${options.dataset}": use ${DATASETS.join(', ')}`);
   }
+  if (options.schedule !== 'plateau' && options.schedule !== 'step') throw new UsageError(`--schedule takes plateau or step, not "${options.schedule}"`);
   const dataset = options.dataset as DatasetName;
   const seed = integer('seed', options.seed)!;
+  const trainLimit = integer('train-limit', options.trainLimit);
+  const testLimit = integer('test-limit', options.testLimit);
+  const imageSize = integer('image-size', options.imageSize);
+  // Open the data before the backend: a missing dataset fails in a second, not after loading TensorFlow.
+  const data = openDataset({
+    name: dataset,
+    ...(dataset === 'synthetic' ? {} : { dir: dataDirectory(options.data, dataset) }),
+    validationSplit: options.validation ?? false,
+    ...(trainLimit !== undefined ? { trainLimit } : {}),
+    ...(testLimit !== undefined ? { testLimit } : {}),
+    ...(imageSize !== undefined ? { side: imageSize } : {}),
+    seed,
+  });
   const backend = await initBackend(backendRequest, { gradients: true });
   process.stderr.write(`${describeBackend(backend)}\n`);
   const advice = speedAdvice(backend);
@@ -92,25 +109,20 @@ export async function trainCommand(options: TrainCommandOptions, backendRequest:
   const progress = progressReporter(options.model);
   let record: RunRecord;
   try {
-    const trainLimit = integer('train-limit', options.trainLimit);
-    const testLimit = integer('test-limit', options.testLimit);
-    record = train({
+    record = await train({
       model: options.model,
-      dataset,
-      dataDir: dataset === 'cifar10' ? dataDirectory(options.data) : undefined,
-      validationSplit: options.validation ?? false,
+      data,
       iterations: integer('iterations', options.iterations)!,
       ...(options.lr !== undefined ? { learningRate: Number(options.lr) } : {}),
+      imagenetSchedule: options.schedule,
       seed,
       outDir: options.out ?? join('runs', `${options.model}-${dataset}-s${seed}`),
       resume: options.resume ?? false,
-      batchSize: integer('batch-size', options.batchSize)!,
+      // §3.4 and §4.2: 256 for ImageNet, 128 for CIFAR-10.
+      batchSize: integer('batch-size', options.batchSize) ?? (dataset === 'imagenet' ? 256 : 128),
       logEvery: integer('log-every', options.logEvery)!,
       evalEvery: integer('eval-every', options.evalEvery)!,
       checkpointEvery: integer('checkpoint-every', options.checkpointEvery)!,
-      ...(trainLimit !== undefined ? { trainLimit } : {}),
-      ...(testLimit !== undefined ? { testLimit } : {}),
-      ...(dataset === 'synthetic' && trainLimit !== undefined ? { syntheticSize: { train: trainLimit, test: testLimit ?? 1000 } } : {}),
       backend,
       onProgress: progress.onProgress,
       log: (line) => process.stderr.write(`${line}\n`),
@@ -123,8 +135,9 @@ export async function trainCommand(options: TrainCommandOptions, backendRequest:
   const m = record.metrics;
   process.stdout.write(
     `${record.model} on ${record.dataset.name}: ${record.status} after ${record.iterations} iterations; ` +
-      `train error ${pct(m.trainError)}, test error ${pct(m.testError)} (${record.dataset.testSplit}, ${record.dataset.testImages} images); ` +
-      `${record.imagesPerSecond.toFixed(1)} img/s on ${record.backend.name}; ${record.wallSeconds.toFixed(0)} s\n`,
+      `train error ${pct(m.trainError)}, test error ${pct(m.testError)} (${record.dataset.testSplit}, ${record.dataset.testImages} images` +
+      `${m.top1Error10Crop !== undefined ? `; 10-crop top-1 ${pct(m.top1Error10Crop)}, top-5 ${pct(m.top5Error10Crop)}` : ''}); ` +
+      `${record.imagesPerSecond.toFixed(1)} img/s training, pipeline ${record.pipelineImagesPerSecond.toFixed(0)} img/s, on ${record.backend.name}; ${record.wallSeconds.toFixed(0)} s\n`,
   );
   return record.status === 'completed' ? 0 : record.status === 'interrupted' ? 130 : 1;
 }

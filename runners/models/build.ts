@@ -28,6 +28,8 @@ export interface BuildOptions {
   readonly init?: 'random' | 'zeros';
   /** Input side length; defaults to the spec's (32 or 224). */
   readonly inputSize?: number;
+  /** Classes of the fc layer; defaults to the spec's (10 or 1000), fewer for a subset of ImageNet. */
+  readonly numClasses?: number;
 }
 
 export interface BuiltModel {
@@ -51,7 +53,8 @@ export function buildModel(spec: ArchSpec, options: BuildOptions = {}): BuiltMod
   const g = new GraphBuilder(options);
   const size = options.inputSize ?? spec.inputSize;
   const input = tf.input({ shape: [size, size, 3], name: 'images' });
-  const logits = spec.kind === 'stacked' ? stackedNet(g, spec, input) : highwayNet(g, spec, input);
+  const classes = options.numClasses ?? spec.numClasses;
+  const logits = spec.kind === 'stacked' ? stackedNet(g, spec, input, classes) : highwayNet(g, spec, input, classes);
   const model = tf.model({ inputs: input, outputs: logits, name: spec.name });
   return { spec, model, roles: g.roles, responseTaps: g.taps };
 }
@@ -176,13 +179,13 @@ class GraphBuilder {
 
 // ── ResNets, plain nets and gated ResNets ─────────────────────────────────
 
-function stackedNet(g: GraphBuilder, spec: StackedNetSpec, input: T): T {
+function stackedNet(g: GraphBuilder, spec: StackedNetSpec, input: T, classes: number): T {
   let x = stem(g, spec, input);
   spec.stages.forEach((stage, i) => {
     // Stages are numbered after the stem, conv2_x onwards, as in Table 1.
     x = stageOf(g, spec, x, i + 2, stage.blocks, stage.width, stage.stride);
   });
-  return g.head(x, spec.numClasses);
+  return g.head(x, classes);
 }
 
 function stem(g: GraphBuilder, spec: StackedNetSpec, x: T): T {
@@ -259,7 +262,7 @@ function bottleneckBranch(g: GraphBuilder, spec: StackedNetSpec, x: T, name: str
  * H and T are both 3×3 convolutions of the layer input, T's bias starts at
  * spec.gateBias; input and stage dropout.
  */
-function highwayNet(g: GraphBuilder, spec: HighwayNetSpec, input: T): T {
+function highwayNet(g: GraphBuilder, spec: HighwayNetSpec, input: T, classes: number): T {
   let x = g.dropout(input, spec.dropout, 'input.dropout');
   spec.stages.forEach((stage, i) => {
     const s = i + 1;
@@ -278,5 +281,5 @@ function highwayNet(g: GraphBuilder, spec: HighwayNetSpec, input: T): T {
   x = g.conv(x, { name: 'conv_head', filters: spec.headWidth, kernel: 1, role: 'main', bias: true, activation: 'relu', init: 'glorot' });
   x = tf.layers.globalAveragePooling2d({ name: 'pool' }).apply(x) as T;
   x = g.dropout(x, spec.dropout, 'pool.dropout');
-  return g.fc(x, spec.numClasses);
+  return g.fc(x, classes);
 }

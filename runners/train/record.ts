@@ -17,7 +17,13 @@ const TrainPoint = z.object({
   learningRate: z.number(),
   imagesPerSecond: z.number(),
 });
-const TestPoint = z.object({ iteration: z.number().int(), testError: z.number(), loss: z.number() });
+const TestPoint = z.object({
+  iteration: z.number().int(),
+  /** Top-1 error on the held-out split, single view (ImageNet: centre crop, as Fig. 4). */
+  testError: z.number(),
+  top5Error: z.number().optional(),
+  loss: z.number(),
+});
 
 const Common = z.object({
   schemaVersion: z.literal(RUN_SCHEMA_VERSION),
@@ -32,15 +38,15 @@ const Common = z.object({
       milestones: z.array(z.number().int()),
       iterations: z.number().int(),
       warmup: z.object({ learningRate: z.number(), untilTrainErrorBelow: z.number(), maxIterations: z.number().int() }).optional(),
+      plateau: z.object({ patience: z.number().int(), minDelta: z.number() }).optional(),
     }),
     momentum: z.number(),
     weightDecay: z.number(),
-    augment: z.boolean(),
     logEvery: z.number().int(),
     evalEvery: z.number().int(),
     checkpointEvery: z.number().int(),
   }),
-  architecture: z.object({ layers: z.number().int(), trainableParams: z.number().int(), multiplyAdds: z.number() }),
+  architecture: z.object({ layers: z.number().int(), trainableParams: z.number().int(), multiplyAdds: z.number(), inputSize: z.number().int(), classes: z.number().int() }),
   backend: z.object({ name: z.string(), device: z.string(), versions: z.record(z.string(), z.string()) }),
   host: z.object({ cpuModel: z.string(), cpus: z.number().int(), memoryBytes: z.number(), platform: z.string(), node: z.string() }),
   git: z.object({ commit: z.string(), dirty: z.boolean() }).nullable(),
@@ -50,12 +56,23 @@ const Common = z.object({
   wallSeconds: z.number(),
   /** Iterations done. */
   iterations: z.number().int(),
-  /** Training throughput, mean over the run. */
+  /** Training throughput (steps only), mean over the run's curve points. */
   imagesPerSecond: z.number(),
+  /** The input pipeline's own rate: images delivered per second of batch preparation. */
+  pipelineImagesPerSecond: z.number(),
   curves: z.object({ train: z.array(TrainPoint), test: z.array(TestPoint) }),
 });
 
-const Metrics = z.object({ trainError: z.number(), testError: z.number(), loss: z.number() });
+/** Final values, fractions 0–1: the last curve points, and 10-crop errors for ImageNet. */
+const Metrics = z.object({
+  trainError: z.number(),
+  testError: z.number(),
+  loss: z.number(),
+  top5Error: z.number().optional(),
+  top1Error10Crop: z.number().optional(),
+  top5Error10Crop: z.number().optional(),
+});
+export type FinalMetrics = z.infer<typeof Metrics>;
 
 export const RunRecord = z.discriminatedUnion('status', [
   Common.extend({ status: z.literal('completed'), metrics: Metrics }),

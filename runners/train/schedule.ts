@@ -12,6 +12,12 @@ export interface Schedule {
    * falls below a threshold, then the base rate. Bounded so it always ends.
    */
   readonly warmup?: { readonly learningRate: number; readonly untilTrainErrorBelow: number; readonly maxIterations: number };
+  /**
+   * ImageNet's "÷10 when the error plateaus": instead of milestones, divide
+   * when the held-out error has not improved by `minDelta` over `patience`
+   * consecutive evaluations.
+   */
+  readonly plateau?: { readonly patience: number; readonly minDelta: number };
 }
 
 /** §4.2: 0.1, ÷10 at 32k and 48k, stop at 64k. */
@@ -19,6 +25,13 @@ export const CIFAR_SCHEDULE: Schedule = { baseLearningRate: 0.1, milestones: [32
 
 /** §4.2: ResNet-110 starts at 0.01 until training error < 80 % (about 400 iterations). */
 export const CIFAR_WARMUP = { learningRate: 0.01, untilTrainErrorBelow: 0.8, maxIterations: 2_000 } as const;
+
+/**
+ * §3.4, ImageNet: 0.1 ÷10 on plateau, up to 600k iterations. For bounded runs
+ * the fixed-step variant drops at 1/4, 1/2 and 3/4 (150k, 300k, 450k).
+ */
+export const IMAGENET_PLATEAU_SCHEDULE: Schedule = { baseLearningRate: 0.1, milestones: [], iterations: 600_000, plateau: { patience: 3, minDelta: 0.001 } };
+export const IMAGENET_STEP_SCHEDULE: Schedule = { baseLearningRate: 0.1, milestones: [150_000, 300_000, 450_000], iterations: 600_000 };
 
 /** Same shape over a fraction of the iterations: scale(CIFAR_SCHEDULE, 1/64) stops at 1,000. */
 export function scaleSchedule(schedule: Schedule, factor: number): Schedule {
@@ -36,9 +49,21 @@ export function scheduleFor(schedule: Schedule, iterations: number): Schedule {
   return scaleSchedule(schedule, iterations / schedule.iterations);
 }
 
-/** The rate for an iteration (0-based); `warming` says whether warm-up is still on. */
-export function learningRate(schedule: Schedule, iteration: number, warming: boolean): number {
+/**
+ * The rate for an iteration (0-based); `warming` says whether warm-up is still
+ * on, `plateauDrops` how often a plateau schedule has divided so far.
+ */
+export function learningRate(schedule: Schedule, iteration: number, warming: boolean, plateauDrops = 0): number {
   if (warming && schedule.warmup) return schedule.warmup.learningRate;
-  const drops = schedule.milestones.filter((m) => iteration >= m).length;
+  const drops = schedule.plateau ? plateauDrops : schedule.milestones.filter((m) => iteration >= m).length;
   return schedule.baseLearningRate / 10 ** drops;
+}
+
+/** Whether a plateau schedule should divide now, given the held-out errors so far (oldest first). */
+export function onPlateau(schedule: Schedule, errorsSinceLastDrop: readonly number[]): boolean {
+  if (!schedule.plateau) return false;
+  const { patience, minDelta } = schedule.plateau;
+  if (errorsSinceLastDrop.length <= patience) return false;
+  const best = Math.min(...errorsSinceLastDrop.slice(0, -patience));
+  return errorsSinceLastDrop.slice(-patience).every((e) => e > best - minDelta);
 }

@@ -1,8 +1,9 @@
 /**
- * The training loop: the paper's CIFAR-10 recipe (SGD, momentum 0.9, weight
- * decay 1e-4, batch 128, lr 0.1 ÷10 at 32k/48k of 64k, warm-up for the
- * deepest nets), seeded, checkpointed and resumable, recording the curves of
- * Fig. 6 into a validated run record.
+ * The training loop: the paper's recipes (SGD, momentum 0.9, weight decay
+ * 1e-4; CIFAR-10: batch 128, lr 0.1 ÷10 at 1/2 and 3/4, warm-up for the
+ * deepest nets; ImageNet: batch 256, ÷10 on plateau or at fixed steps),
+ * seeded, checkpointed and resumable, recording the curves of Fig. 4 and 6
+ * into a validated run record.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
@@ -11,34 +12,29 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { stringify } from 'csv-stringify/sync';
 import type { BackendInfo } from '../backend.js';
-import { InputError, UsageError } from '../errors.js';
-import { augmentedBatch, type Batch, plainBatch } from '../data/augment.js';
-import { loadCifar10 } from '../data/cifar10.js';
-import { type ImageSet, perPixelMean } from '../data/images.js';
+import type { Batch } from '../data/augment.js';
 import { permutation, rng } from '../data/rng.js';
-import { syntheticImages } from '../data/synthetic.js';
+import type { TrainingData } from '../data/source.js';
+import { InputError, UsageError } from '../errors.js';
 import { buildModel, type BuiltModel, decayedWeights } from '../models/build.js';
 import { archFacts } from '../models/count.js';
 import { parseModelName } from '../models/names.js';
 import type { ArchSpec } from '../models/spec.js';
 import { readCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { lockRunFolder } from './lock.js';
-import { RUN_SCHEMA_VERSION, RunRecord, type TestPoint, type TrainPoint } from './record.js';
-import { CIFAR_SCHEDULE, CIFAR_WARMUP, learningRate, type Schedule, scheduleFor } from './schedule.js';
+import { type FinalMetrics, RUN_SCHEMA_VERSION, RunRecord, type TestPoint, type TrainPoint } from './record.js';
+import { CIFAR_SCHEDULE, CIFAR_WARMUP, IMAGENET_PLATEAU_SCHEDULE, IMAGENET_STEP_SCHEDULE, learningRate, onPlateau, type Schedule, scheduleFor } from './schedule.js';
 import { Sgd } from './sgd.js';
-
-export type DatasetName = 'cifar10' | 'synthetic';
 
 export interface TrainOptions {
   readonly model: string;
-  readonly dataset: DatasetName;
-  /** Folder with CIFAR-10's binary files (cifar10 only). */
-  readonly dataDir?: string;
-  /** Train on 45k and test on the 5k validation images (cifar10 only). */
-  readonly validationSplit?: boolean;
+  /** Where batches come from; its name is recorded as the run's dataset. */
+  readonly data: TrainingData;
   readonly iterations: number;
   /** Overrides the recipe's base learning rate (0.1). */
   readonly learningRate?: number;
+  /** ImageNet only: fixed steps at 1/4, 1/2, 3/4 instead of ÷10 on plateau. */
+  readonly imagenetSchedule?: 'plateau' | 'step';
   readonly seed: number;
   readonly outDir: string;
   readonly resume: boolean;
@@ -46,11 +42,6 @@ export interface TrainOptions {
   readonly logEvery: number;
   readonly evalEvery: number;
   readonly checkpointEvery: number;
-  /** Use only the first N training / test images (small runs and tests). */
-  readonly trainLimit?: number;
-  readonly testLimit?: number;
-  /** Images generated per split for the synthetic dataset. */
-  readonly syntheticSize?: { train: number; test: number };
   readonly backend: BackendInfo;
   readonly onProgress?: (event: ProgressEvent) => void;
   readonly log?: (line: string) => void;
@@ -71,41 +62,32 @@ interface CheckpointHeader {
   readonly dataset: string;
   readonly iteration: number;
   readonly warming: boolean;
+  /** Plateau schedule: divisions so far, and held-out errors since the last one. */
+  readonly plateauDrops: number;
+  readonly errorsSinceDrop: number[];
   readonly wallSeconds: number;
+  readonly pipeline: { images: number; seconds: number };
   readonly startedAt: string;
   readonly curves: { train: TrainPoint[]; test: TestPoint[] };
 }
 
-const DEFAULT_SYNTHETIC = { train: 5_000, test: 1_000 };
-const EVAL_BATCH = 500;
+const EVAL_BATCH = 250;
 
-/** The paper's recipe for a model: warm-up for ResNets of 110 layers and more (§4.2). */
-export function recipeFor(spec: ArchSpec, iterations: number): Schedule {
+/** The paper's recipe for a model over `iterations` (the schedule keeps its shape). */
+export function recipeFor(spec: ArchSpec, iterations: number, imagenet: 'plateau' | 'step' = 'plateau'): Schedule {
+  if (spec.dataset === 'imagenet') {
+    return imagenet === 'plateau' ? { ...IMAGENET_PLATEAU_SCHEDULE, iterations } : scheduleFor(IMAGENET_STEP_SCHEDULE, iterations);
+  }
   const schedule = scheduleFor(CIFAR_SCHEDULE, iterations);
+  // §4.2 says it of ResNet-110; we apply it from 110 layers up (1202 too).
   const deep = spec.family === 'resnet' && spec.depth >= 110;
   return deep ? { ...schedule, warmup: { ...CIFAR_WARMUP, maxIterations: Math.min(CIFAR_WARMUP.maxIterations, iterations) } } : schedule;
 }
 
-function loadData(options: TrainOptions): { train: ImageSet; test: ImageSet; testSplit: string; dir: string | null } {
-  if (options.dataset === 'synthetic') {
-    const size = options.syntheticSize ?? DEFAULT_SYNTHETIC;
-    return { train: syntheticImages('train', size.train), test: syntheticImages('test', size.test), testSplit: 'test', dir: null };
-  }
-  if (!options.dataDir) throw new UsageError('cifar10 needs a data folder: --data DIR or RESNET_REPRO_DATA');
-  const [trainSplit, testSplit] = options.validationSplit ? (['train45k', 'val5k'] as const) : (['train', 'test'] as const);
-  return {
-    train: loadCifar10(options.dataDir, trainSplit, options.trainLimit),
-    test: loadCifar10(options.dataDir, testSplit, options.testLimit),
-    testSplit,
-    dir: options.dataDir,
-  };
-}
-
 function gitState(): { commit: string; dirty: boolean } | null {
   try {
-    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() !== '';
-    return { commit, dirty };
+    const git = (args: string[]) => execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return { commit: git(['rev-parse', 'HEAD']), dirty: git(['status', '--porcelain', '--untracked-files=no']) !== '' };
   } catch {
     return null;
   }
@@ -136,27 +118,32 @@ class BatchOrder {
   }
 }
 
-function evaluate(built: BuiltModel, set: ImageSet, mean: Float32Array): { error: number; loss: number } {
-  let wrong = 0;
-  let lossSum = 0;
-  for (let from = 0; from < set.count; from += EVAL_BATCH) {
-    const batch = plainBatch(set, mean, from, EVAL_BATCH);
-    const [w, l] = tf.tidy(() => {
-      const logits = built.model.apply(toTensor(set, batch), { training: false }) as tf.Tensor2D;
-      const labels = tf.tensor1d(batch.labels, 'int32');
-      const miss = tf.notEqual(tf.argMax(logits, 1), labels).sum();
-      const loss = tf.losses.softmaxCrossEntropy(tf.oneHot(labels, set.classes), logits, undefined, tf.Reduction.SUM);
-      return [miss, loss];
-    });
-    wrong += w.dataSync()[0]!;
-    lossSum += l.dataSync()[0]!;
-    tf.dispose([w, l]);
-  }
-  return { error: wrong / set.count, loss: lossSum / set.count };
-}
+const toTensor = (data: TrainingData, batch: Batch) => tf.tensor4d(batch.images, [batch.size, data.side, data.side, 3]);
 
-function toTensor(set: ImageSet, batch: Batch): tf.Tensor4D {
-  return tf.tensor4d(batch.images, [batch.size, set.side, set.side, 3]);
+/** Top-1 and top-5 error and mean loss on the held-out split; multi-view batches average softmax scores per image. */
+async function evaluate(built: BuiltModel, data: TrainingData, view: 'single' | 'ten-crop'): Promise<{ top1: number; top5: number; loss: number }> {
+  let wrong1 = 0;
+  let wrong5 = 0;
+  let lossSum = 0;
+  let images = 0;
+  for await (const batch of data.testBatches(EVAL_BATCH, view)) {
+    const n = batch.size / batch.views;
+    const [w1, w5, l] = tf.tidy(() => {
+      const logits = built.model.apply(toTensor(data, batch), { training: false }) as tf.Tensor2D;
+      const probs = tf.softmax(logits).reshape([n, batch.views, data.classes]).mean(1) as tf.Tensor2D;
+      const labels = tf.tensor1d(batch.labels.filter((_, i) => i % batch.views === 0), 'int32');
+      const k = Math.min(5, data.classes);
+      const inTop5 = tf.equal(tf.topk(probs, k).indices, labels.expandDims(1)).any(1);
+      const loss = tf.neg(tf.log(tf.add(tf.sum(tf.mul(probs, tf.oneHot(labels, data.classes)), 1), 1e-12))).sum();
+      return [tf.notEqual(tf.argMax(probs, 1), labels).sum(), tf.logicalNot(inTop5).sum(), loss];
+    });
+    wrong1 += (await w1.data())[0]!;
+    wrong5 += (await w5.data())[0]!;
+    lossSum += (await l.data())[0]!;
+    images += n;
+    tf.dispose([w1, w5, l]);
+  }
+  return { top1: wrong1 / images, top5: wrong5 / images, loss: lossSum / images };
 }
 
 function writeAtomically(path: string, text: string): void {
@@ -166,23 +153,27 @@ function writeAtomically(path: string, text: string): void {
 }
 
 /** Trains one model; always returns (and writes) a run record, whatever the outcome. */
-export function train(options: TrainOptions): RunRecord {
+export async function train(options: TrainOptions): Promise<RunRecord> {
   const log = options.log ?? (() => {});
   const spec = parseModelName(options.model);
-  if (spec.dataset !== 'cifar10') throw new UsageError(`${spec.name} is an ImageNet model; training covers CIFAR-10-sized models (cifar10 or synthetic) so far`);
-  for (const [name, value] of [['iterations', options.iterations], ['batch size', options.batchSize], ['logEvery', options.logEvery], ['evalEvery', options.evalEvery], ['checkpointEvery', options.checkpointEvery]] as const) {
+  const expected = spec.dataset === 'imagenet' ? 'imagenet' : 'a CIFAR-10-shaped set (cifar10 or synthetic)';
+  if ((spec.dataset === 'imagenet') !== (options.data.name === 'imagenet')) {
+    throw new UsageError(`${spec.name} is trained on ${expected}, not ${options.data.name}`);
+  }
+  for (const [name, value] of [['iterations', options.iterations], ['batch size', options.batchSize], ['log interval', options.logEvery], ['eval interval', options.evalEvery], ['checkpoint interval', options.checkpointEvery]] as const) {
     if (!Number.isInteger(value) || value < 1) throw new UsageError(`${name} must be a positive integer, not ${value}`);
   }
   mkdirSync(options.outDir, { recursive: true });
   const unlock = lockRunFolder(options.outDir, log);
   try {
-    return trainLocked(options, spec, log);
+    return await trainLocked(options, spec, log);
   } finally {
     unlock();
   }
 }
 
-function trainLocked(options: TrainOptions, spec: ArchSpec, log: (line: string) => void): RunRecord {
+async function trainLocked(options: TrainOptions, spec: ArchSpec, log: (line: string) => void): Promise<RunRecord> {
+  const { data } = options;
   const runPath = join(options.outDir, 'run.json');
   const checkpointPath = join(options.outDir, 'checkpoint.ckpt');
   if (!options.resume && (existsSync(runPath) || existsSync(checkpointPath))) {
@@ -192,24 +183,26 @@ function trainLocked(options: TrainOptions, spec: ArchSpec, log: (line: string) 
     throw new InputError(`nothing to resume in ${options.outDir}: no checkpoint.ckpt${existsSync(runPath) ? ' (its run.json says how it ended)' : ''}.`);
   }
 
-  const data = loadData(options);
-  const mean = perPixelMean(data.train);
-  const recipe = recipeFor(spec, options.iterations);
+  const recipe = recipeFor(spec, options.iterations, options.imagenetSchedule);
   const schedule = options.learningRate === undefined ? recipe : { ...recipe, baseLearningRate: options.learningRate };
-  const built = buildModel(spec, { seed: options.seed });
+  const built = buildModel(spec, { seed: options.seed, inputSize: data.side, numClasses: data.classes });
+  if (data.classes !== spec.numClasses) log(`${spec.name}: ${data.classes}-way classifier for ${data.name}'s ${data.classes} classes (the paper's has ${spec.numClasses})`);
   const facts = archFacts(built);
   const variables = built.model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const decayed = new Set(decayedWeights(built).map((w) => w.name));
-  const sgd = new Sgd({ momentum: 0.9, weightDecay: 1e-4 }, decayed);
-  const order = new BatchOrder(data.train.count, options.seed);
+  const originalName = new Map(built.model.trainableWeights.map((w) => [w.name, w.originalName]));
+  const sgd = new Sgd({ momentum: 0.9, weightDecay: 1e-4 }, new Set(decayedWeights(built).map((w) => w.name)));
+  const order = new BatchOrder(data.trainCount, options.seed);
 
   let state: CheckpointHeader = {
     model: spec.name,
     seed: options.seed,
-    dataset: data.train.name,
+    dataset: data.name,
     iteration: 0,
     warming: schedule.warmup !== undefined,
+    plateauDrops: 0,
+    errorsSinceDrop: [],
     wallSeconds: 0,
+    pipeline: { images: 0, seconds: 0 },
     startedAt: new Date().toISOString(),
     curves: { train: [], test: [] },
   };
@@ -217,8 +210,8 @@ function trainLocked(options: TrainOptions, spec: ArchSpec, log: (line: string) 
   if (options.resume) {
     const saved = readCheckpoint<CheckpointHeader>(checkpointPath);
     const h = saved.header;
-    if (h.model !== spec.name || h.seed !== options.seed || h.dataset !== data.train.name) {
-      throw new InputError(`the checkpoint in ${options.outDir} is for ${h.model}, seed ${h.seed}, ${h.dataset}; asked for ${spec.name}, seed ${options.seed}, ${data.train.name}.`);
+    if (h.model !== spec.name || h.seed !== options.seed || h.dataset !== data.name) {
+      throw new InputError(`the checkpoint in ${options.outDir} is for ${h.model}, seed ${h.seed}, ${h.dataset}; asked for ${spec.name}, seed ${options.seed}, ${data.name}.`);
     }
     const byName = new Map(saved.tensors.map((t) => [t.name, t]));
     for (const w of built.model.weights) {
@@ -227,32 +220,37 @@ function trainLocked(options: TrainOptions, spec: ArchSpec, log: (line: string) 
       w.write(tf.tensor(t.values, t.shape));
     }
     for (const v of variables) {
-      const original = built.model.trainableWeights.find((w) => w.name === v.name)!.originalName;
-      const t = byName.get(`velocity:${original}`);
+      const t = byName.get(`velocity:${originalName.get(v.name)}`);
       if (t) sgd.velocity.set(v.name, tf.variable(tf.tensor(t.values, t.shape), false, `${v.name}/velocity`));
     }
     state = h;
     log(`resuming ${spec.name} at iteration ${h.iteration} of ${options.iterations}`);
   }
 
-  const saveCheckpoint = () => {
-    const originalOf = new Map(built.model.trainableWeights.map((w) => [w.name, w.originalName]));
+  const saveCheckpoint = () =>
     writeCheckpoint(checkpointPath, {
       header: state,
       tensors: [
         ...built.model.weights.map((w) => ({ name: `weight:${w.originalName}`, shape: w.shape as number[], values: w.read().dataSync() as Float32Array })),
-        ...[...sgd.velocity].map(([name, v]) => ({ name: `velocity:${originalOf.get(name)}`, shape: v.shape, values: v.dataSync() as Float32Array })),
+        ...[...sgd.velocity].map(([name, v]) => ({ name: `velocity:${originalName.get(name)}`, shape: v.shape, values: v.dataSync() as Float32Array })),
       ],
+    });
+
+  /** Starts preparing batch `it`; the pipeline's own time is measured from request to delivery. */
+  const prepare = (it: number): Promise<Batch> => {
+    const start = performance.now();
+    return data.trainBatch(order.indices(it, options.batchSize), rng(options.seed, 'augment', it)).then((batch) => {
+      state.pipeline.images += batch.size;
+      state.pipeline.seconds += (performance.now() - start) / 1000;
+      return batch;
     });
   };
 
   let status: 'completed' | 'diverged' | 'interrupted' = 'completed';
   let divergedAt = -1;
-  let windowWrong = 0;
-  let windowLoss = 0;
-  let windowSteps = 0;
-  let windowStart = performance.now();
-  let windowSeconds = 0;
+  let window = { wrong: 0, loss: 0, steps: 0, stepSeconds: 0 };
+  let segmentStart = performance.now();
+  let next = state.iteration < options.iterations ? prepare(state.iteration) : undefined;
 
   while (state.iteration < options.iterations) {
     if (options.shouldStop?.()) {
@@ -260,17 +258,19 @@ function trainLocked(options: TrainOptions, spec: ArchSpec, log: (line: string) 
       break;
     }
     const it = state.iteration;
-    const lr = learningRate(schedule, it, state.warming);
+    const lr = learningRate(schedule, it, state.warming, state.plateauDrops);
+    const batch = await next!;
+    // The next batch is prepared while this step runs (decoding happens off the main thread).
+    next = it + 1 < options.iterations ? prepare(it + 1) : undefined;
     const stepStart = performance.now();
-    const batch = augmentedBatch(data.train, mean, order.indices(it, options.batchSize), rng(options.seed, 'augment', it));
     const { loss, wrong } = tf.tidy(() => {
-      const x = toTensor(data.train, batch);
+      const x = toTensor(data, batch);
       const labels = tf.tensor1d(batch.labels, 'int32');
       let miss: tf.Scalar | undefined;
       const { value, grads } = tf.variableGrads(() => {
         const logits = built.model.apply(x, { training: true }) as tf.Tensor2D;
         miss = tf.keep(tf.notEqual(tf.argMax(logits, 1), labels).sum());
-        return tf.losses.softmaxCrossEntropy(tf.oneHot(labels, data.train.classes), logits) as tf.Scalar;
+        return tf.losses.softmaxCrossEntropy(tf.oneHot(labels, data.classes), logits) as tf.Scalar;
       }, variables);
       const lossValue = value.dataSync()[0]!;
       if (Number.isFinite(lossValue)) sgd.apply(variables, grads, lr);
@@ -278,58 +278,66 @@ function trainLocked(options: TrainOptions, spec: ArchSpec, log: (line: string) 
     });
     const missed = wrong.dataSync()[0]!;
     wrong.dispose();
-    windowSeconds += (performance.now() - stepStart) / 1000;
+    window.stepSeconds += (performance.now() - stepStart) / 1000;
     if (!Number.isFinite(loss)) {
       status = 'diverged';
       divergedAt = it;
       log(`${spec.name}: loss is ${loss} at iteration ${it}: the run diverged`);
       break;
     }
-    windowWrong += missed;
-    windowLoss += loss;
-    windowSteps++;
+    window = { ...window, wrong: window.wrong + missed, loss: window.loss + loss, steps: window.steps + 1 };
     state = { ...state, iteration: it + 1 };
-
     const last = state.iteration === options.iterations;
+
     if (state.iteration % options.logEvery === 0 || last) {
       const point: TrainPoint = {
         iteration: state.iteration,
-        trainError: windowWrong / (windowSteps * options.batchSize),
-        loss: windowLoss / windowSteps,
+        trainError: window.wrong / (window.steps * options.batchSize),
+        loss: window.loss / window.steps,
         learningRate: lr,
-        imagesPerSecond: (windowSteps * options.batchSize) / windowSeconds,
+        imagesPerSecond: (window.steps * options.batchSize) / window.stepSeconds,
       };
       state.curves.train.push(point);
-      if (state.warming && schedule.warmup && (point.trainError < schedule.warmup.untilTrainErrorBelow || state.iteration >= schedule.warmup.maxIterations)) {
+      if (state.warming && schedule.warmup && point.trainError < schedule.warmup.untilTrainErrorBelow) {
         state = { ...state, warming: false };
         log(`${spec.name}: warm-up ends at iteration ${state.iteration} (training error ${(point.trainError * 100).toFixed(1)} %)`);
       }
-      state = { ...state, wallSeconds: state.wallSeconds + (performance.now() - windowStart) / 1000 };
-      windowStart = performance.now();
       options.onProgress?.({ iteration: state.iteration, iterations: options.iterations, point });
-      windowWrong = windowLoss = windowSteps = windowSeconds = 0;
-    } else if (state.warming && schedule.warmup && state.iteration >= schedule.warmup.maxIterations) {
-      state = { ...state, warming: false };
+      window = { wrong: 0, loss: 0, steps: 0, stepSeconds: 0 };
     }
+    if (state.warming && schedule.warmup && state.iteration >= schedule.warmup.maxIterations) state = { ...state, warming: false };
     if (state.iteration % options.evalEvery === 0 || last) {
-      const result = evaluate(built, data.test, mean);
-      const test: TestPoint = { iteration: state.iteration, testError: result.error, loss: result.loss };
+      const result = await evaluate(built, data, 'single');
+      const test: TestPoint = { iteration: state.iteration, testError: result.top1, loss: result.loss, ...(data.classes > 5 ? { top5Error: result.top5 } : {}) };
       state.curves.test.push(test);
+      if (onPlateau(schedule, [...state.errorsSinceDrop, result.top1])) {
+        state = { ...state, plateauDrops: state.plateauDrops + 1, errorsSinceDrop: [] };
+        log(`${spec.name}: held-out error has plateaued; learning rate ÷10 from iteration ${state.iteration}`);
+      } else {
+        state = { ...state, errorsSinceDrop: [...state.errorsSinceDrop, result.top1] };
+      }
       options.onProgress?.({ iteration: state.iteration, iterations: options.iterations, test });
     }
-    if (state.iteration % options.checkpointEvery === 0 && !last) saveCheckpoint();
+    if (state.iteration % options.checkpointEvery === 0 && !last) {
+      state = { ...state, wallSeconds: state.wallSeconds + (performance.now() - segmentStart) / 1000 };
+      segmentStart = performance.now();
+      saveCheckpoint();
+    }
   }
-  state = { ...state, wallSeconds: state.wallSeconds + (performance.now() - windowStart) / 1000 };
+  await next?.catch(() => undefined); // a batch prepared for a step that never ran
+  state = { ...state, wallSeconds: state.wallSeconds + (performance.now() - segmentStart) / 1000 };
   // Interrupted: where to resume. Completed: the trained weights (Fig. 7 reads them).
   if (status !== 'diverged') saveCheckpoint();
 
-  const trainImages = state.curves.train.reduce((n, p) => n + p.imagesPerSecond, 0);
-  const lastTrain = state.curves.train.at(-1);
-  const lastTest = state.curves.test.at(-1);
-  const common = {
+  // ImageNet's tables report 10-crop testing; it is measured once, at the end.
+  const tenCrop = status === 'completed' && data.name === 'imagenet' ? await evaluate(built, data, 'ten-crop') : undefined;
+  const record = RunRecord.parse({
     schemaVersion: RUN_SCHEMA_VERSION,
+    status,
+    ...(status === 'diverged' ? { divergedAt } : {}),
+    ...(status === 'interrupted' ? { checkpoint: checkpointPath } : {}),
     model: spec.name,
-    dataset: { name: data.train.name, dir: data.dir, trainImages: data.train.count, testImages: data.test.count, testSplit: data.testSplit },
+    dataset: { name: data.name, dir: data.dir, trainImages: data.trainCount, testImages: data.testCount, testSplit: data.testSplit },
     seed: options.seed,
     config: {
       batchSize: options.batchSize,
@@ -337,12 +345,11 @@ function trainLocked(options: TrainOptions, spec: ArchSpec, log: (line: string) 
       schedule: { ...schedule, milestones: [...schedule.milestones] },
       momentum: 0.9,
       weightDecay: 1e-4,
-      augment: true,
       logEvery: options.logEvery,
       evalEvery: options.evalEvery,
       checkpointEvery: options.checkpointEvery,
     },
-    architecture: { layers: facts.layers, trainableParams: facts.trainableParams, multiplyAdds: facts.multiplyAdds },
+    architecture: { layers: facts.layers, trainableParams: facts.trainableParams, multiplyAdds: facts.multiplyAdds, inputSize: data.side, classes: data.classes },
     backend: { name: options.backend.choice, device: options.backend.device, versions: options.backend.versions },
     host: { cpuModel: options.backend.cpuModel, cpus: os.cpus().length, memoryBytes: os.totalmem(), platform: `${os.platform()} ${os.arch()}`, node: process.version },
     git: gitState(),
@@ -350,24 +357,28 @@ function trainLocked(options: TrainOptions, spec: ArchSpec, log: (line: string) 
     finishedAt: new Date().toISOString(),
     wallSeconds: state.wallSeconds,
     iterations: state.iteration,
-    imagesPerSecond: state.curves.train.length > 0 ? trainImages / state.curves.train.length : 0,
+    imagesPerSecond: mean(state.curves.train.map((p) => p.imagesPerSecond)),
+    pipelineImagesPerSecond: state.pipeline.seconds > 0 ? state.pipeline.images / state.pipeline.seconds : 0,
+    metrics: finalMetrics(state.curves, tenCrop),
     curves: state.curves,
-  };
-  const partialMetrics = {
-    ...(lastTrain ? { trainError: lastTrain.trainError, loss: lastTrain.loss } : {}),
-    ...(lastTest ? { testError: lastTest.testError } : {}),
-  };
-  const record = RunRecord.parse(
-    status === 'completed'
-      ? { ...common, status, metrics: { trainError: lastTrain!.trainError, loss: lastTrain!.loss, testError: lastTest!.testError } }
-      : status === 'diverged'
-        ? { ...common, status, divergedAt, metrics: partialMetrics }
-        : { ...common, status, metrics: partialMetrics, checkpoint: checkpointPath },
-  );
+  });
   writeAtomically(runPath, `${JSON.stringify(record, null, 2)}\n`);
   writeAtomically(join(options.outDir, 'train-curve.csv'), stringify(record.curves.train, { header: true }));
   writeAtomically(join(options.outDir, 'test-curve.csv'), stringify(record.curves.test, { header: true }));
   sgd.dispose();
   built.model.dispose();
   return record;
+}
+
+const mean = (xs: number[]) => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
+
+function finalMetrics(curves: { train: TrainPoint[]; test: TestPoint[] }, tenCrop?: { top1: number; top5: number }): Partial<FinalMetrics> {
+  const lastTrain = curves.train.at(-1);
+  const lastTest = curves.test.at(-1);
+  return {
+    ...(lastTrain ? { trainError: lastTrain.trainError, loss: lastTrain.loss } : {}),
+    ...(lastTest ? { testError: lastTest.testError } : {}),
+    ...(lastTest?.top5Error !== undefined ? { top5Error: lastTest.top5Error } : {}),
+    ...(tenCrop ? { top1Error10Crop: tenCrop.top1, top5Error10Crop: tenCrop.top5 } : {}),
+  };
 }
