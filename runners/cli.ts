@@ -6,7 +6,9 @@
 import { Command, CommanderError, Option } from 'commander';
 import { BACKEND_REQUESTS, type BackendRequest, describeBackend, initBackend } from './backend.js';
 import { archRecords, formatArchTable } from './commands/arch.js';
-import { type TrainCommandOptions, trainCommand } from './commands/train.js';
+import { dataDirectory, type TrainCommandOptions, trainCommand } from './commands/train.js';
+import { downloadProgress } from './commands/progress.js';
+import { downloadCifar10 } from './data/download.js';
 import { InputError, UsageError } from './errors.js';
 import { DEFAULT_TENSORFLOW_VERSION, defaultCacheDir, setupTensorflow } from './setup/tensorflow.js';
 
@@ -79,6 +81,30 @@ function createProgram(): Command {
       process.exitCode = await trainCommand(options, program.opts<GlobalOptions>().backend);
     });
 
+  const data = program.command('data').description('get datasets');
+  data
+    .command('cifar10')
+    .description('download the official CIFAR-10 binary archive, check its published MD5 and extract it (idempotent)')
+    .option('--dir <dir>', 'where to put the files (default: $RESNET_REPRO_DATA, else ~/.cache/resnet-repro/data/cifar10)')
+    .option('--archive <file>', 'install from cifar-10-binary.tar.gz already on disk (offline machines)')
+    .option('--url <url>', 'a mirror of the official archive (the published MD5 is still required)')
+    .action(async (options: { dir?: string; archive?: string; url?: string }) => {
+      const dir = dataDirectory(options.dir, 'cifar10');
+      const progress = downloadProgress();
+      try {
+        await downloadCifar10({
+          dir,
+          ...(options.archive ? { archive: options.archive } : {}),
+          ...(options.url ? { url: options.url } : {}),
+          onProgress: progress.update,
+          log: (line) => process.stderr.write(`${line}\n`),
+        });
+      } finally {
+        progress.stop();
+      }
+      process.stdout.write(`${dir}\n`);
+    });
+
   const setup = program.command('setup').description('install optional native pieces');
   setup
     .command('tensorflow')
@@ -97,7 +123,7 @@ function createProgram(): Command {
       });
     });
 
-  for (const command of [...program.commands, ...setup.commands]) command.exitOverride();
+  for (const command of [...program.commands, ...setup.commands, ...data.commands]) command.exitOverride();
   return program;
 }
 
