@@ -31,3 +31,30 @@ test('an unknown dataset or a model of the wrong dataset is a usage error', (t) 
   t.is(wrong.code, 2);
   t.regex(wrong.stderr, /resnet50 is trained on imagenet, not synthetic/);
 });
+
+test('SIGTERM stops a running train with a checkpoint (exit 130); --resume completes it', async (t) => {
+  const { spawn } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const out = join(mkdtempSync(join(tmpdir(), 'cli-')), 'run');
+  const args = ['--backend', 'cpu', 'train', '--model', 'resnet8-skip1-w2', '--dataset', 'synthetic', '--iterations', '30', '--batch-size', '8', '--train-limit', '64', '--test-limit', '16', '--log-every', '1', '--eval-every', '30', '--checkpoint-every', '1000', '--out', out];
+  const cli = fileURLToPath(new URL('../runners/cli.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  const code = await new Promise<number | null>((resolve) => {
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      // Once a few steps have run, ask it to stop as a CI runner or Kubernetes would.
+      if (/ it 3\/30 /.test(stderr) && !child.killed) child.kill('SIGTERM');
+    });
+    child.on('exit', resolve);
+  });
+  t.is(code, 130, stderr);
+  t.regex(stderr, /SIGTERM: stopping after this step/);
+  const stopped = readRunRecord(join(out, 'run.json'));
+  t.is(stopped.status, 'interrupted');
+  t.true(stopped.iterations < 30);
+  const resumed = runCli([...args, '--resume']);
+  t.is(resumed.code, 0, resumed.stderr);
+  t.regex(resumed.stderr, new RegExp(`resuming resnet8-skip1-w2 at iteration ${stopped.iterations} of 30`));
+  t.is(readRunRecord(join(out, 'run.json')).status, 'completed');
+});

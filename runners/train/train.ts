@@ -253,6 +253,8 @@ async function trainLocked(options: TrainOptions, spec: ArchSpec, log: (line: st
   let next = state.iteration < options.iterations ? prepare(state.iteration) : undefined;
 
   while (state.iteration < options.iterations) {
+    // Let the event loop run (signal handlers, I/O): the step itself is synchronous.
+    await new Promise((resolve) => setImmediate(resolve));
     if (options.shouldStop?.()) {
       status = 'interrupted';
       break;
