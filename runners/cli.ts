@@ -9,6 +9,7 @@ import { archRecords, formatArchTable } from './commands/arch.js';
 import { dataDirectory, type TrainCommandOptions, trainCommand } from './commands/train.js';
 import { downloadProgress } from './commands/progress.js';
 import { downloadCifar10 } from './data/download.js';
+import { compareCommand, listSuites, mergeCommand, recordCommand, type RunCommandOptions, runCommand } from './commands/suite.js';
 import { InputError, UsageError } from './errors.js';
 import { DEFAULT_TENSORFLOW_VERSION, defaultCacheDir, setupTensorflow } from './setup/tensorflow.js';
 
@@ -81,6 +82,64 @@ function createProgram(): Command {
       process.exitCode = await trainCommand(options, program.opts<GlobalOptions>().backend);
     });
 
+  program
+    .command('list')
+    .description('the suites and presets')
+    .action(() => {
+      process.stdout.write(listSuites());
+    });
+
+  const gateOptions = (command: Command) =>
+    command
+      .option('--baseline <file>', 'recorded baseline (default: baselines/recorded/<suite>/<preset>/<backend>.json)')
+      .option('--junit <file>', 'write JUnit XML')
+      .option('--markdown <file>', 'write a Markdown summary (also appended to $GITHUB_STEP_SUMMARY when set)');
+
+  gateOptions(
+    program
+      .command('run')
+      .description('run a suite (or one shard), compare with its baseline and the paper, and gate: exit 0 pass, 1 regression or failed claim, 2 incomplete')
+      .argument('<suite>', 'suite name ("resnet-repro list")')
+      .option('--preset <name>', 'smoke, nightly or full', 'smoke')
+      .option('--models <list>', 'comma-separated models instead of the preset\'s')
+      .option('--seeds <n>', 'seeds per model')
+      .option('--iterations <n>', 'iterations per run')
+      .option('--data <dir>', 'dataset folder (default: $RESNET_REPRO_DATA, else ~/.cache/resnet-repro/data/<dataset>)')
+      .option('--shard <i/n>', 'run shard i of n (balanced by cost); merge the shards afterwards')
+      .option('--out <dir>', 'output folder (default results/<suite>-<preset>); running again continues it'),
+  ).action(async (name: string, options: RunCommandOptions) => {
+    process.exitCode = await runCommand(name, options, program.opts<GlobalOptions>().backend);
+  });
+
+  gateOptions(
+    program
+      .command('compare')
+      .description('compare results with the recorded baseline and the paper, and gate (exit 0, 1 or 2)')
+      .argument('<results>', 'results.json, or the folder holding it'),
+  ).action((path: string, options: { baseline?: string; junit?: string; markdown?: string }) => {
+    process.exitCode = compareCommand(path, options);
+  });
+
+  program
+    .command('baseline')
+    .description('recorded baselines')
+    .command('record')
+    .description('record a baseline (mean, std, n over seeds; curve envelopes) from complete results, for review in a pull request')
+    .argument('<results>', 'results.json, or the folder holding it')
+    .option('--out <file>', 'default: baselines/recorded/<suite>/<preset>/<backend>.json')
+    .action((path: string, options: { out?: string }) => {
+      process.stdout.write(`${recordCommand(path, options)}\n`);
+    });
+
+  program
+    .command('merge')
+    .description('combine the results of a suite\'s shards; refuses different suites, versions, presets, settings or backends')
+    .argument('<results...>', 'results.json files or folders')
+    .requiredOption('--out <dir>', 'folder for the merged results.json')
+    .action((paths: string[], options: { out: string }) => {
+      process.stdout.write(`${mergeCommand(paths, options)}\n`);
+    });
+
   const data = program.command('data').description('get datasets');
   data
     .command('cifar10')
@@ -123,7 +182,8 @@ function createProgram(): Command {
       });
     });
 
-  for (const command of [...program.commands, ...setup.commands, ...data.commands]) command.exitOverride();
+  const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
+  for (const command of all(program)) command.exitOverride();
   return program;
 }
 

@@ -20,7 +20,7 @@ import { buildModel, type BuiltModel, decayedWeights } from '../models/build.js'
 import { archFacts } from '../models/count.js';
 import { parseModelName } from '../models/names.js';
 import type { ArchSpec } from '../models/spec.js';
-import { readCheckpoint, writeCheckpoint } from './checkpoint.js';
+import { type Checkpoint, readCheckpoint, type SavedTensor, writeCheckpoint } from './checkpoint.js';
 import { lockRunFolder } from './lock.js';
 import { type FinalMetrics, RUN_SCHEMA_VERSION, RunRecord, type TestPoint, type TrainPoint } from './record.js';
 import { CIFAR_SCHEDULE, CIFAR_WARMUP, IMAGENET_PLATEAU_SCHEDULE, IMAGENET_STEP_SCHEDULE, learningRate, onPlateau, type Schedule, scheduleFor } from './schedule.js';
@@ -213,12 +213,7 @@ async function trainLocked(options: TrainOptions, spec: ArchSpec, log: (line: st
     if (h.model !== spec.name || h.seed !== options.seed || h.dataset !== data.name) {
       throw new InputError(`the checkpoint in ${options.outDir} is for ${h.model}, seed ${h.seed}, ${h.dataset}; asked for ${spec.name}, seed ${options.seed}, ${data.name}.`);
     }
-    const byName = new Map(saved.tensors.map((t) => [t.name, t]));
-    for (const w of built.model.weights) {
-      const t = byName.get(`weight:${w.originalName}`);
-      if (!t) throw new InputError(`checkpoint ${checkpointPath} lacks ${w.originalName}`);
-      w.write(tf.tensor(t.values, t.shape));
-    }
+    const byName = restoreWeights(built, saved, checkpointPath);
     for (const v of variables) {
       const t = byName.get(`velocity:${originalName.get(v.name)}`);
       if (t) sgd.velocity.set(v.name, tf.variable(tf.tensor(t.values, t.shape), false, `${v.name}/velocity`));
@@ -370,6 +365,27 @@ async function trainLocked(options: TrainOptions, spec: ArchSpec, log: (line: st
   sgd.dispose();
   built.model.dispose();
   return record;
+}
+
+/** Writes a checkpoint's weights (and BN statistics) into a built model; returns the checkpoint's tensors by name. */
+function restoreWeights(built: BuiltModel, saved: Checkpoint<unknown>, path: string): Map<string, SavedTensor> {
+  const byName = new Map(saved.tensors.map((t) => [t.name, t]));
+  for (const w of built.model.weights) {
+    const t = byName.get(`weight:${w.originalName}`);
+    if (!t) throw new InputError(`checkpoint ${path} lacks ${w.originalName}`);
+    w.write(tf.tensor(t.values, t.shape));
+  }
+  return byName;
+}
+
+/** The trained model of a run folder (its final checkpoint), for analyses such as Fig. 7. */
+export function loadTrainedModel(runDir: string, inputSize: number, numClasses: number): BuiltModel {
+  const path = join(runDir, 'checkpoint.ckpt');
+  if (!existsSync(path)) throw new InputError(`no trained weights in ${runDir} (checkpoint.ckpt is missing)`);
+  const saved = readCheckpoint<CheckpointHeader>(path);
+  const built = buildModel(parseModelName(saved.header.model), { inputSize, numClasses, init: 'zeros' });
+  restoreWeights(built, saved, path);
+  return built;
 }
 
 const mean = (xs: number[]) => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);

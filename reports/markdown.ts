@@ -1,0 +1,29 @@
+/** A Markdown summary for $GITHUB_STEP_SUMMARY and pull-request comments. */
+import type { Comparison } from '../runners/compare/compare.js';
+import { formatDelta, formatPaper, formatSummary, type Reporter } from './reporter.js';
+
+/** Table cells come from results (model names, messages): keep them from breaking the table or injecting markup. */
+function cell(text: string): string {
+  return text.replace(/[\\`*_[\]<>|]/g, (ch) => `\\${ch}`).replace(/\n/g, ' ');
+}
+
+const ICON: Record<string, string> = { pass: '✅', improved: '✅', regression: '❌', diverged: '❌', fail: '❌', 'no-baseline': '⚪', 'not-comparable': '⚪', holds: '✅', fails: '❌', inconclusive: '⚪' };
+
+export const markdownReporter: Reporter = {
+  name: 'markdown',
+  render(c: Comparison): string {
+    const out = [`### ${ICON[c.verdict === 'pass' ? 'pass' : 'fail']} ${cell(c.suite.name)} — ${c.verdict.toUpperCase()}`, ''];
+    out.push(`${cell(c.suite.title)} (${cell(c.suite.paper)}). Preset \`${cell(c.preset)}\`, backend \`${cell(c.backend.name)}\` on ${cell(c.backend.cpuModel)}.`, '');
+    out.push('| model | metric | ours | baseline | paper | Δ | verdict |', '|---|---|---|---|---|---|---|');
+    for (const r of c.rows) {
+      out.push(`| ${cell(r.model)} | ${r.metric} | ${cell(formatSummary(r.metric, r.ours))} | ${cell(formatSummary(r.metric, r.baseline))} | ${cell(formatPaper(r.metric, r.paper))} | ${cell(formatDelta(r.metric, r.delta))} | ${ICON[r.verdict] ?? ''} ${r.verdict} |`);
+    }
+    if (c.claims.length > 0) {
+      out.push('', '| claim | verdict | evidence |', '|---|---|---|');
+      for (const claim of c.claims) out.push(`| ${cell(claim.text)}${claim.gated ? '' : ' *(not gated)*'} | ${ICON[claim.verdict]} ${claim.verdict} | ${cell(claim.why)} |`);
+    }
+    for (const p of c.problems) out.push('', `> ⚠️ ${cell(p)}`);
+    return `${out.join('\n')}\n`;
+  },
+};
+

@@ -1,0 +1,155 @@
+/**
+ * Executes a suite (or one shard of it): each unit trains into its own run
+ * folder under `<out>/runs/`, and the result set goes to `<out>/results.json`.
+ * Re-running the same command continues: completed units are reused,
+ * interrupted ones resume from their checkpoints.
+ */
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import type { PresetName, Suite } from '../../suites/define.js';
+import type { BackendInfo } from '../backend.js';
+import { openDataset } from '../data/datasets.js';
+import type { TrainingData } from '../data/source.js';
+import { InputError } from '../errors.js';
+import { buildModel } from '../models/build.js';
+import { archFacts } from '../models/count.js';
+import { parseModelName } from '../models/names.js';
+import { layerResponses } from '../models/responses.js';
+import { lockRunFolder } from '../train/lock.js';
+import { readRunRecord, type RunRecord } from '../train/record.js';
+import { loadTrainedModel, type ProgressEvent, train } from '../train/train.js';
+import { RESULTS_SCHEMA_VERSION, ResultSet, type UnitResult } from './results.js';
+import { expandUnits, type Overrides, type ResolvedSettings, resolveSettings, type RunUnit, shardUnits, unitCost } from './units.js';
+
+export interface RunSuiteOptions {
+  readonly suite: Suite;
+  readonly preset: PresetName;
+  readonly overrides: Overrides;
+  readonly shard: { readonly index: number; readonly count: number };
+  readonly outDir: string;
+  readonly backend: BackendInfo;
+  readonly log?: (line: string) => void;
+  readonly onProgress?: (unit: RunUnit, event: ProgressEvent) => void;
+  readonly shouldStop?: () => boolean;
+}
+
+/** Images read for the Fig. 7 response statistics. */
+const RESPONSE_IMAGES = 500;
+
+export async function runSuite(options: RunSuiteOptions): Promise<ResultSet> {
+  const { suite, preset, backend } = options;
+  const log = options.log ?? (() => {});
+  const settings = resolveSettings(suite, preset, options.overrides);
+  const expected = expandUnits(settings);
+  const mine = options.shard.count === 1 ? expected : shardUnits(expected, unitCost, options.shard.index, options.shard.count);
+  mkdirSync(options.outDir, { recursive: true });
+  const unlock = lockRunFolder(options.outDir, log);
+  const started = performance.now();
+  try {
+    const base = {
+      schemaVersion: RESULTS_SCHEMA_VERSION,
+      suite: { name: suite.name, version: suite.version, kind: suite.kind },
+      preset,
+      settings: settings as Record<string, unknown>,
+      expectedUnits: expected,
+      shards: { count: options.shard.count, included: [options.shard.index] },
+      backend: { name: backend.choice, device: backend.device, versions: backend.versions, cpuModel: backend.cpuModel },
+      createdAt: new Date().toISOString(),
+    };
+    if (suite.kind === 'architecture') {
+      const architecture = mine.map((unit) => {
+        const built = buildModel(parseModelName(unit.model), { init: 'zeros' });
+        try {
+          return { unit, facts: archFacts(built) };
+        } finally {
+          built.model.dispose();
+          tf.disposeVariables();
+        }
+      });
+      return write(options.outDir, { ...base, wallSeconds: (performance.now() - started) / 1000, runs: [], architecture });
+    }
+    const training = settings as ResolvedSettings;
+    const data = openDataset({
+      name: training.dataset,
+      ...(training.dataDir !== undefined ? { dir: training.dataDir } : {}),
+      ...(training.trainLimit !== undefined ? { trainLimit: training.trainLimit } : {}),
+      ...(training.testLimit !== undefined ? { testLimit: training.testLimit } : {}),
+      ...(training.imageSize !== undefined ? { side: training.imageSize } : {}),
+    });
+    log(`${suite.name} (${preset}): ${mine.length} of ${expected.length} runs on this shard, ${data.name}, ${training.iterations} iterations each`);
+    const runs: UnitResult[] = [];
+    for (const [i, unit] of mine.entries()) {
+      if (options.shouldStop?.()) break;
+      const dir = join(options.outDir, 'runs', unit.id);
+      log(`[${i + 1}/${mine.length}] ${unit.id}`);
+      const record = await trainUnit(unit, dir, training, data, options);
+      const responses = suite.layerResponses && record.status === 'completed' ? await readResponses(dir, data) : undefined;
+      runs.push({ unit, dir: relative(options.outDir, dir), record, ...(responses ? { responses } : {}) });
+      if (record.status === 'interrupted') break;
+    }
+    return write(options.outDir, { ...base, wallSeconds: (performance.now() - started) / 1000, runs, architecture: [] });
+  } finally {
+    unlock();
+  }
+}
+
+/** Trains a unit, or reuses its completed run, or resumes its interrupted one. */
+async function trainUnit(unit: RunUnit, dir: string, settings: ResolvedSettings, data: TrainingData, options: RunSuiteOptions): Promise<RunRecord> {
+  const runFile = join(dir, 'run.json');
+  let resume = false;
+  if (existsSync(runFile)) {
+    const previous = readRunRecord(runFile);
+    if (previous.config.iterations !== settings.iterations || previous.config.batchSize !== settings.batchSize || previous.dataset.name !== data.name) {
+      throw new InputError(`${dir} holds a run with other settings (${previous.config.iterations} iterations, batch ${previous.config.batchSize}, ${previous.dataset.name}); use another --out`);
+    }
+    if (previous.status !== 'interrupted') {
+      options.log?.(`${unit.id}: reusing its ${previous.status} run`);
+      return previous;
+    }
+    resume = true;
+  } else if (existsSync(join(dir, 'checkpoint.ckpt'))) {
+    resume = true; // killed before it could write run.json
+  }
+  return train({
+    model: unit.model,
+    data,
+    iterations: settings.iterations,
+    seed: unit.seed,
+    outDir: dir,
+    resume,
+    batchSize: settings.batchSize,
+    logEvery: settings.logEvery,
+    evalEvery: settings.evalEvery,
+    checkpointEvery: Math.max(settings.logEvery, Math.min(settings.iterations, 500)),
+    backend: options.backend,
+    ...(options.log ? { log: options.log } : {}),
+    ...(options.onProgress ? { onProgress: (e: ProgressEvent) => options.onProgress!(unit, e) } : {}),
+    ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}),
+  });
+}
+
+async function readResponses(dir: string, data: TrainingData) {
+  const built = loadTrainedModel(dir, data.side, data.classes);
+  try {
+    for await (const batch of data.testBatches(RESPONSE_IMAGES, 'single')) {
+      const images = tf.tensor4d(batch.images, [batch.size, data.side, data.side, 3]);
+      try {
+        return layerResponses(built, images);
+      } finally {
+        images.dispose();
+      }
+    }
+    throw new InputError(`no test images to read layer responses from`);
+  } finally {
+    built.model.dispose();
+  }
+}
+
+function write(outDir: string, results: ResultSet): ResultSet {
+  const valid = ResultSet.parse(results);
+  const path = join(outDir, 'results.json');
+  writeFileSync(`${path}.tmp`, `${JSON.stringify(valid, null, 1)}\n`);
+  renameSync(`${path}.tmp`, path);
+  return valid;
+}

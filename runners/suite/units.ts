@@ -1,0 +1,102 @@
+/**
+ * A suite run is many independent units (model × seed). Settings come from
+ * the preset, then command-line overrides; sharding splits units across
+ * machines deterministically, balanced by expected cost.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { PresetName, Suite, TrainingPreset } from '../../suites/define.js';
+import { UsageError } from '../errors.js';
+import { buildModel } from '../models/build.js';
+import { archFacts } from '../models/count.js';
+import { parseModelName } from '../models/names.js';
+
+export interface RunUnit {
+  /** Folder-safe and unique in the suite: "<model>-s<seed>". */
+  readonly id: string;
+  /** The model actually built (with the preset's width), e.g. resnet20-w4. */
+  readonly model: string;
+  /** The paper's model it stands for, e.g. resnet20: claims and paper numbers use it. */
+  readonly paperModel: string;
+  readonly seed: number;
+}
+
+export interface Overrides {
+  readonly models?: readonly string[];
+  readonly seeds?: number;
+  readonly iterations?: number;
+  readonly dataDir?: string;
+}
+
+export type ResolvedSettings = Omit<TrainingPreset, 'models'> & { readonly models: readonly string[]; readonly dataDir?: string };
+
+export function resolveSettings(suite: Suite, preset: PresetName, overrides: Overrides): ResolvedSettings | { readonly models: readonly string[] } {
+  const models = overrides.models ?? (suite.kind === 'training' ? (suite.presets[preset].models ?? suite.models) : suite.models);
+  for (const m of models) parseModelName(m); // unknown models fail before any work
+  if (suite.kind === 'architecture') return { models };
+  const base = suite.presets[preset];
+  for (const [name, value] of [['--seeds', overrides.seeds], ['--iterations', overrides.iterations]] as const) {
+    if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new UsageError(`${name} takes a positive whole number`);
+  }
+  const { models: _ignored, ...rest } = base;
+  return {
+    ...rest,
+    models,
+    ...(overrides.seeds !== undefined ? { seeds: overrides.seeds } : {}),
+    ...(overrides.iterations !== undefined ? { iterations: overrides.iterations } : {}),
+    ...(overrides.dataDir !== undefined ? { dataDir: overrides.dataDir } : {}),
+  };
+}
+
+/** The model to build for a paper model under a preset width. */
+export function presetModel(paperModel: string, width: number | undefined): string {
+  const spec = parseModelName(paperModel);
+  if (width === undefined || spec.kind !== 'stacked') return spec.name;
+  return parseModelName(`${spec.name}-w${width}`).name;
+}
+
+export function expandUnits(settings: ResolvedSettings | { readonly models: readonly string[] }): RunUnit[] {
+  const seeds = 'seeds' in settings ? settings.seeds : 1;
+  const width = 'width' in settings ? settings.width : undefined;
+  return settings.models.flatMap((paperModel) => {
+    const model = presetModel(paperModel, width);
+    return Array.from({ length: seeds }, (_, i) => ({ id: `${model}-s${i + 1}`, model, paperModel: parseModelName(paperModel).name, seed: i + 1 }));
+  });
+}
+
+/** Multiply-adds per image, from the built graph: training cost is proportional to it. */
+export function unitCost(unit: RunUnit): number {
+  const built = buildModel(parseModelName(unit.model), { init: 'zeros' });
+  try {
+    return archFacts(built).multiplyAdds;
+  } finally {
+    built.model.dispose();
+    tf.disposeVariables();
+  }
+}
+
+export function parseShard(text: string): { index: number; count: number } {
+  const m = text.match(/^(\d+)\/(\d+)$/);
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (!m || count < 1 || index < 1 || index > count) throw new UsageError(`--shard takes i/n with 1 ≤ i ≤ n, e.g. 1/4, not "${text}"`);
+  return { index, count };
+}
+
+/**
+ * Longest-processing-time-first: the most expensive unit goes to the least
+ * loaded shard, ties broken by unit id and shard number, so every machine
+ * computes the same partition.
+ */
+export function shardUnits(units: readonly RunUnit[], cost: (u: RunUnit) => number, index: number, count: number): RunUnit[] {
+  const load = new Array<number>(count).fill(0);
+  const assigned: RunUnit[][] = Array.from({ length: count }, () => []);
+  const sorted = [...units].map((u) => ({ u, c: cost(u) })).sort((a, b) => b.c - a.c || a.u.id.localeCompare(b.u.id));
+  for (const { u, c } of sorted) {
+    let best = 0;
+    for (let s = 1; s < count; s++) if (load[s]! < load[best]!) best = s;
+    load[best]! += c;
+    assigned[best]!.push(u);
+  }
+  const mine = new Set(assigned[index - 1]!.map((u) => u.id));
+  return units.filter((u) => mine.has(u.id));
+}

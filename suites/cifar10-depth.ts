@@ -1,0 +1,26 @@
+import { CIFAR_PRESETS, defineSuite } from './define.js';
+
+/** Table 6 and Fig. 6: deeper plain nets get worse, deeper ResNets better. */
+export default defineSuite({
+  kind: 'training',
+  name: 'cifar10-depth',
+  version: 1,
+  title: 'CIFAR-10: plain nets and ResNets of 20 to 110 layers',
+  paper: 'Table 6, Fig. 6',
+  models: ['plain20', 'plain32', 'plain44', 'plain56', 'plain110', 'resnet20', 'resnet32', 'resnet44', 'resnet56', 'resnet110', 'resnet1202'],
+  metrics: ['testError', 'trainError', 'imagesPerSecond'],
+  claims: [
+    { id: 'plain-degrades', text: 'plain-56 has higher training error than plain-20 (degradation)', metric: 'trainError', lower: 'plain20', higher: 'plain56' },
+    { id: 'plain-degrades-test', text: 'plain-56 has higher test error than plain-20', metric: 'testError', lower: 'plain20', higher: 'plain56' },
+    { id: 'resnet-deeper-better', text: 'ResNet-56 has lower test error than ResNet-20', metric: 'testError', lower: 'resnet56', higher: 'resnet20' },
+    { id: 'resnet110-better', text: 'ResNet-110 has lower test error than ResNet-56', metric: 'testError', lower: 'resnet110', higher: 'resnet56' },
+    { id: 'shortcuts-help', text: 'ResNet-56 has lower training error than plain-56', metric: 'trainError', lower: 'resnet56', higher: 'plain56' },
+    { id: 'resnet1202-overfits', text: 'ResNet-1202 has higher test error than ResNet-110 (overfitting)', metric: 'testError', lower: 'resnet110', higher: 'resnet1202' },
+  ],
+  presets: {
+    smoke: { ...CIFAR_PRESETS.smoke, models: ['plain20', 'plain32', 'resnet20', 'resnet32'] },
+    // The degradation pair and its ResNet twins; 110 and 1202 layers do not fit a nightly CPU budget.
+    nightly: { ...CIFAR_PRESETS.nightly, models: ['plain20', 'plain56', 'resnet20', 'resnet56'] },
+    full: CIFAR_PRESETS.full,
+  },
+});

@@ -1,0 +1,89 @@
+/**
+ * Suites are declarative data: which models, which settings per preset,
+ * which paper numbers (looked up in baselines/paper.json by model and metric),
+ * which claims. Runners execute them; nothing here runs anything.
+ */
+import type { DatasetName } from '../runners/data/datasets.js';
+
+export const PRESETS = ['smoke', 'nightly', 'full'] as const;
+export type PresetName = (typeof PRESETS)[number];
+
+/** Metrics a training run yields (run.json `metrics`, plus throughput and Fig. 7). */
+export type TrainingMetric = 'testError' | 'trainError' | 'top1Error10Crop' | 'top5Error10Crop' | 'imagesPerSecond' | 'meanResponseStd';
+
+export interface TrainingPreset {
+  readonly dataset: DatasetName;
+  readonly iterations: number;
+  readonly seeds: number;
+  readonly batchSize: number;
+  /** First-stage width (the `-w` suffix); the paper's when absent. */
+  readonly width?: number;
+  readonly imageSize?: number;
+  readonly trainLimit?: number;
+  readonly testLimit?: number;
+  readonly logEvery: number;
+  readonly evalEvery: number;
+  /** Models for this preset when not the suite's (e.g. fewer for smoke). */
+  readonly models?: readonly string[];
+  /** Whether a failed claim fails the job at this preset (tiny runs only report them). */
+  readonly gateClaims: boolean;
+  /** Whether images/s is gated (tiny runs measure start-up more than training). */
+  readonly gateThroughput: boolean;
+}
+
+/** "metric of `lower` < metric of `higher`", e.g. ResNet-56 test error < ResNet-20's. */
+export interface Claim {
+  readonly id: string;
+  readonly text: string;
+  readonly metric: TrainingMetric;
+  readonly lower: string;
+  readonly higher: string;
+}
+
+interface SuiteBase {
+  readonly name: string;
+  /** Bump when models, settings or claims change: results of different versions are never merged or compared. */
+  readonly version: number;
+  readonly title: string;
+  /** Where in the paper: "Table 6, Fig. 6". */
+  readonly paper: string;
+  readonly models: readonly string[];
+}
+
+export interface TrainingSuite extends SuiteBase {
+  readonly kind: 'training';
+  /** Metrics compared against baselines; the paper's value of the same name is shown beside them. */
+  readonly metrics: readonly TrainingMetric[];
+  readonly claims: readonly Claim[];
+  readonly presets: Readonly<Record<PresetName, TrainingPreset>>;
+  /** Fig. 7: read the std of each 3×3 layer's response after training. */
+  readonly layerResponses?: boolean;
+}
+
+/** Counts only: the built graphs against Tables 1 and 6. */
+export interface ArchitectureSuite extends SuiteBase {
+  readonly kind: 'architecture';
+  /** Allowed relative difference for multiply-adds (Table 1's FLOPs are printed to 2 digits). */
+  readonly flopsTolerance: number;
+  /** Pairs that must have identical trainable parameters (option A adds none). */
+  readonly equalParams: readonly (readonly [string, string])[];
+}
+
+export type Suite = TrainingSuite | ArchitectureSuite;
+
+export function defineSuite<S extends Suite>(suite: S): S {
+  return suite;
+}
+
+/** Shared CIFAR-10 settings: `smoke` runs anywhere in minutes on generated data at width 4. */
+export const CIFAR_PRESETS = {
+  smoke: { dataset: 'synthetic', iterations: 40, seeds: 2, batchSize: 32, width: 4, trainLimit: 512, testLimit: 256, logEvery: 10, evalEvery: 40, gateClaims: false, gateThroughput: false },
+  /**
+   * Real CIFAR-10, a shortened schedule (300 iterations, the paper's shape), two
+   * seeds. On a 2-core CPU runner with native TensorFlow (~100 images/s for
+   * ResNet-20) four CIFAR models take about 100 minutes: run it as two shards
+   * (--shard 1/2, 2/2) to stay under an hour each, or on a GPU.
+   */
+  nightly: { dataset: 'cifar10', iterations: 300, seeds: 2, batchSize: 128, logEvery: 25, evalEvery: 300, gateClaims: true, gateThroughput: true },
+  full: { dataset: 'cifar10', iterations: 64_000, seeds: 5, batchSize: 128, logEvery: 100, evalEvery: 1_000, gateClaims: true, gateThroughput: true },
+} as const satisfies Record<PresetName, TrainingPreset>;

@@ -1,0 +1,64 @@
+/** Fabricated, schema-valid result sets: to test comparison and gating without training. */
+import type { Suite } from '../../suites/define.js';
+import { recordBaseline } from '../../runners/compare/baseline.js';
+import { ResultSet } from '../../runners/suite/results.js';
+import { expandUnits, resolveSettings } from '../../runners/suite/units.js';
+import type { RunRecord } from '../../runners/train/record.js';
+
+export interface FakeRun {
+  readonly testError: number;
+  readonly trainError?: number;
+  readonly imagesPerSecond?: number;
+  readonly status?: 'completed' | 'diverged';
+}
+
+function record(model: string, seed: number, run: FakeRun, backend: string): RunRecord {
+  const common = {
+    schemaVersion: 1 as const,
+    model,
+    dataset: { name: 'synthetic', dir: null, trainImages: 512, testImages: 256, testSplit: 'test' },
+    seed,
+    config: { batchSize: 32, iterations: 40, schedule: { baseLearningRate: 0.1, milestones: [20, 30], iterations: 40 }, momentum: 0.9, weightDecay: 1e-4, logEvery: 10, evalEvery: 40, checkpointEvery: 40 },
+    architecture: { layers: 20, trainableParams: 1000, multiplyAdds: 1e6, inputSize: 32, classes: 10 },
+    backend: { name: backend, device: 'cpu', versions: {} },
+    host: { cpuModel: 'test cpu', cpus: 2, memoryBytes: 1, platform: 'linux x64', node: 'v20' },
+    git: null,
+    startedAt: '2026-01-01T00:00:00Z',
+    finishedAt: '2026-01-01T00:01:00Z',
+    wallSeconds: 60,
+    iterations: 40,
+    imagesPerSecond: run.imagesPerSecond ?? 100,
+    pipelineImagesPerSecond: 10_000,
+    curves: { train: [{ iteration: 40, trainError: run.trainError ?? run.testError, loss: 1, learningRate: 0.001, imagesPerSecond: run.imagesPerSecond ?? 100 }], test: [{ iteration: 40, testError: run.testError, loss: 1 }] },
+  };
+  return run.status === 'diverged'
+    ? { ...common, status: 'diverged', divergedAt: 3, metrics: {} }
+    : { ...common, status: 'completed', metrics: { testError: run.testError, trainError: run.trainError ?? run.testError, loss: 1 } };
+}
+
+/** Results of a suite at a preset where `runs[model][i]` is seed i+1's outcome. */
+export function fakeResults(suite: Suite, preset: 'smoke' | 'nightly', runs: Record<string, FakeRun[]>, backend = 'cpu'): ResultSet {
+  const models = Object.keys(runs);
+  const seeds = Math.max(...Object.values(runs).map((r) => r.length));
+  const settings = resolveSettings(suite, preset, { models, seeds });
+  const units = expandUnits(settings);
+  return ResultSet.parse({
+    schemaVersion: 1,
+    suite: { name: suite.name, version: suite.version, kind: suite.kind },
+    preset,
+    settings,
+    expectedUnits: units,
+    shards: { count: 1, included: [1] },
+    backend: { name: backend, device: 'cpu', versions: {}, cpuModel: 'test cpu' },
+    createdAt: '2026-01-01T00:00:00Z',
+    wallSeconds: 1,
+    runs: units
+      .filter((u) => runs[u.paperModel]![u.seed - 1] !== undefined)
+      .map((u) => ({ unit: u, dir: `runs/${u.id}`, record: record(u.model, u.seed, runs[u.paperModel]![u.seed - 1]!, backend) })),
+    architecture: [],
+  });
+}
+
+export function baselineFrom(suite: Suite, results: ResultSet) {
+  return { path: 'baseline.json', data: recordBaseline(results, suite) };
+}
