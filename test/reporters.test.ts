@@ -1,0 +1,41 @@
+/** Reporters render one comparison: JUnit for CI systems, Markdown for summaries, text for logs. */
+import test from 'ava';
+import { convert } from 'xmlbuilder2';
+import cifar10Depth from '../suites/cifar10-depth.js';
+import { compare } from '../runners/compare/compare.js';
+import { consoleReporter } from '../reports/console.js';
+import { junitReporter } from '../reports/junit.js';
+import { markdownReporter } from '../reports/markdown.js';
+import { baselineFrom, fakeResults } from './helpers/results.js';
+
+const base = { resnet20: [{ testError: 0.08 }, { testError: 0.081 }, { testError: 0.079 }], resnet56: [{ testError: 0.07 }, { testError: 0.071 }, { testError: 0.069 }] };
+const worse = { ...base, resnet56: [{ testError: 0.1 }, { testError: 0.101 }, { testError: 0.099 }] };
+const comparison = compare(fakeResults(cifar10Depth, 'nightly', worse), cifar10Depth, baselineFrom(cifar10Depth, fakeResults(cifar10Depth, 'nightly', base)));
+
+test('JUnit XML: one case per model × metric and claim, failures for regressions', (t) => {
+  const xml = junitReporter.render(comparison);
+  const doc = convert(xml, { format: 'object' }) as { testsuites: { testsuite: { '@tests': string; '@failures': string; testcase: { '@name': string; failure?: unknown }[] } } };
+  const suite = doc.testsuites.testsuite;
+  t.is(Number(suite['@tests']), comparison.rows.length + comparison.claims.length);
+  const failed = suite.testcase.filter((c) => c.failure !== undefined).map((c) => c['@name']);
+  t.true(failed.includes('resnet56 testError'));
+  t.true(failed.includes('claim resnet-deeper-better'));
+  t.is(Number(suite['@failures']), failed.length);
+});
+
+test('Markdown: a verdict heading and tables; text from results cannot inject markup', (t) => {
+  const md = markdownReporter.render(comparison);
+  t.regex(md, /^### ❌ cifar10-depth — FAIL/);
+  t.regex(md, /\| resnet56 \| testError \| 10\.00% ± 0\.10 \(n=3\) \| 7\.00% ± 0\.10 \(n=3\) \| 6\.97% \(T6\) \| \+3\.00% \| ❌ regression \|/);
+  const hostile = { ...comparison, rows: [{ ...comparison.rows[0]!, model: '<script>alert(1)</script>|x' }] };
+  const out = markdownReporter.render(hostile);
+  t.false(out.includes('<script>'));
+  t.true(out.includes('\\<script\\>alert(1)\\</script\\>\\|x'));
+});
+
+test('console: the table, the claims and the exit code people read in CI logs', (t) => {
+  const text = consoleReporter.render(comparison);
+  t.regex(text, /resnet56\s+testError\s+10\.00% ± 0\.10 \(n=3\)/);
+  t.regex(text, /regression: resnet56 testError: Δ 0\.0300 > floor/);
+  t.regex(text, /verdict: FAIL \(exit 1\)/);
+});

@@ -1,0 +1,75 @@
+/** Suites as data, units, shards and merging. */
+import test from 'ava';
+import { PRESETS } from '../suites/define.js';
+import { SUITES } from '../suites/index.js';
+import cifar10Depth from '../suites/cifar10-depth.js';
+import { InputError, UsageError } from '../runners/errors.js';
+import { parseModelName } from '../runners/models/names.js';
+import { paperEntries } from '../runners/paper.js';
+import { mergeResults } from '../runners/suite/results.js';
+import { expandUnits, parseShard, resolveSettings, type RunUnit, shardUnits } from '../runners/suite/units.js';
+import { fakeResults } from './helpers/results.js';
+
+test('every suite names buildable models, complete presets and claims about its own models', (t) => {
+  const names = SUITES.map((s) => s.name);
+  t.is(new Set(names).size, names.length);
+  for (const suite of SUITES) {
+    for (const m of suite.models) t.notThrows(() => parseModelName(m), `${suite.name}: ${m}`);
+    if (suite.kind !== 'training') continue;
+    for (const preset of PRESETS) {
+      for (const m of suite.presets[preset].models ?? []) t.notThrows(() => parseModelName(m), `${suite.name}/${preset}: ${m}`);
+    }
+    for (const claim of suite.claims) {
+      t.true(suite.models.includes(claim.lower) && suite.models.includes(claim.higher), `${suite.name}: claim ${claim.id}`);
+      t.true(suite.metrics.includes(claim.metric), `${suite.name}: claim ${claim.id} uses a compared metric`);
+    }
+  }
+});
+
+test('paper numbers are referenced, not copied: every paper model of a suite with a paper row has it in baselines/paper.json', (t) => {
+  const withPaper = new Set(paperEntries().map((e) => e.model));
+  t.true(cifar10Depth.models.filter((m) => m.startsWith('resnet')).every((m) => withPaper.has(m)));
+});
+
+test('the smoke preset uses tiny widths on generated data; nightly uses real CIFAR-10', (t) => {
+  const smoke = resolveSettings(cifar10Depth, 'smoke', {});
+  t.true('dataset' in smoke && smoke.dataset === 'synthetic');
+  const units = expandUnits(smoke);
+  t.true(units.every((u) => u.model.endsWith('-w4')));
+  t.deepEqual(units.map((u) => u.id).slice(0, 2), ['plain20-w4-s1', 'plain20-w4-s2']);
+  t.is(units[0]!.paperModel, 'plain20');
+  const nightly = resolveSettings(cifar10Depth, 'nightly', {});
+  t.true('dataset' in nightly && nightly.dataset === 'cifar10');
+});
+
+test('command-line overrides replace preset settings; unknown models fail before any work', (t) => {
+  const s = resolveSettings(cifar10Depth, 'smoke', { models: ['resnet8'], seeds: 3, iterations: 7 });
+  t.true('seeds' in s && s.seeds === 3 && s.iterations === 7);
+  t.deepEqual(expandUnits(s).map((u) => u.id), ['resnet8-w4-s1', 'resnet8-w4-s2', 'resnet8-w4-s3']);
+  t.throws(() => resolveSettings(cifar10Depth, 'smoke', { models: ['resnet9'] }), { instanceOf: UsageError });
+  t.throws(() => resolveSettings(cifar10Depth, 'smoke', { seeds: 0 }), { instanceOf: UsageError });
+});
+
+test('shards partition the units exactly, the same way every time, balanced by cost', (t) => {
+  const units: RunUnit[] = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((m, i) => ({ id: `${m}-s1`, model: m, paperModel: m, seed: 1 + (i % 1) }));
+  const cost = (u: RunUnit) => ({ a: 8, b: 7, c: 6, d: 5, e: 4, f: 3, g: 2 })[u.model]!;
+  const shards = [1, 2, 3].map((i) => shardUnits(units, cost, i, 3));
+  t.deepEqual(shards.flat().map((u) => u.id).sort(), units.map((u) => u.id).sort());
+  t.deepEqual(shardUnits(units, cost, 2, 3), shards[1]);
+  const loads = shards.map((s) => s.reduce((n, u) => n + cost(u), 0));
+  t.true(Math.max(...loads) - Math.min(...loads) <= 2, loads.join(','));
+  t.deepEqual(parseShard('2/3'), { index: 2, count: 3 });
+  for (const bad of ['0/3', '4/3', '1/0', 'x']) t.throws(() => parseShard(bad), { instanceOf: UsageError });
+});
+
+test('merge combines shards, and refuses other suite versions, presets or duplicate units', (t) => {
+  const all = fakeResults(cifar10Depth, 'nightly', { resnet20: [{ testError: 0.08 }, { testError: 0.081 }] });
+  const one = { ...all, shards: { count: 2, included: [1] }, runs: all.runs.slice(0, 1) };
+  const two = { ...all, shards: { count: 2, included: [2] }, runs: all.runs.slice(1) };
+  const merged = mergeResults([{ path: 'a', results: one }, { path: 'b', results: two }]);
+  t.deepEqual(merged.shards.included, [1, 2]);
+  t.is(merged.runs.length, 2);
+  t.throws(() => mergeResults([{ path: 'a', results: one }, { path: 'b', results: { ...two, suite: { ...two.suite, version: 9 } } }]), { instanceOf: InputError, message: /different suites or suite versions/ });
+  t.throws(() => mergeResults([{ path: 'a', results: one }, { path: 'b', results: { ...two, preset: 'smoke' } }]), { instanceOf: InputError, message: /different preset/ });
+  t.throws(() => mergeResults([{ path: 'a', results: one }, { path: 'b', results: one }]), { instanceOf: InputError, message: /in both a and b/ });
+});
