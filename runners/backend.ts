@@ -5,6 +5,7 @@
  * tensorflow pip wheel instead). `auto` takes the best backend that loads
  * and can do the job; every result records which one ran, with versions.
  */
+import { execFileSync } from 'node:child_process';
 import * as os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { UsageError } from './errors.js';
@@ -27,6 +28,8 @@ export interface BackendInfo {
   /** Package versions, plus the TensorFlow C library's for native backends. */
   readonly versions: Record<string, string>;
   readonly cpuModel: string;
+  /** The GPU's name (nvidia-smi) when the backend runs on one. */
+  readonly gpuModel: string | null;
   /** Why better backends were passed over (empty when the request was explicit). */
   readonly skipped: readonly { choice: BackendChoice; reason: string }[];
 }
@@ -129,16 +132,25 @@ export async function initBackend(request: BackendRequest, needs: BackendNeeds =
       device: choice === 'tensorflow-gpu' ? 'gpu' : 'cpu',
       versions: { '@tensorflow/tfjs': tf.version_core, ...versions },
       cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
+      gpuModel: choice === 'tensorflow-gpu' ? gpuName() : null,
       skipped,
     };
   }
   throw new BackendUnavailableError(`no backend could be loaded: ${skipped.map((s) => `${s.choice}: ${s.reason}`).join('; ')}`);
 }
 
+function gpuName(): string {
+  try {
+    return execFileSync('nvidia-smi', ['--query-gpu=name', '--format=csv,noheader'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n').join(', ') || 'unknown GPU';
+  } catch {
+    return 'unknown GPU (nvidia-smi unavailable)';
+  }
+}
+
 /** One line for logs, e.g. "backend: wasm (@tensorflow/tfjs 4.22.0, …)". */
 export function describeBackend(info: BackendInfo): string {
   const versions = Object.entries(info.versions).map(([k, v]) => `${k} ${v}`).join(', ');
-  return `backend: ${info.choice} (${versions}) on ${info.cpuModel}`;
+  return `backend: ${info.choice} (${versions}) on ${info.gpuModel ?? info.cpuModel}`;
 }
 
 /** Advice to print when `auto` had to settle for a slow backend. */

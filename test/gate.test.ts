@@ -89,11 +89,14 @@ test('compare: a baseline from another backend or another suite version is refus
   t.throws(() => compare(old, cifar10Depth, undefined), { instanceOf: InputError, message: /version 0/ });
 });
 
-test('compare: throughput is gated only at presets that gate it, against the same device', (t) => {
+test('compare: throughput is gated only at presets that gate it, and only against the same device', (t) => {
   const fast = { resnet20: BASE.resnet20.map((r) => ({ ...r, imagesPerSecond: 100 })), resnet56: BASE.resnet56.map((r) => ({ ...r, imagesPerSecond: 40 })) };
   const slow = { resnet20: BASE.resnet20.map((r, i) => ({ ...r, imagesPerSecond: 70 + i })), resnet56: BASE.resnet56.map((r) => ({ ...r, imagesPerSecond: 40 })) };
   const nightly = compare(fakeResults(cifar10Depth, 'nightly', slow), cifar10Depth, baselineFrom(cifar10Depth, fakeResults(cifar10Depth, 'nightly', fast)));
   t.is(nightly.rows.find((r) => r.model === 'resnet20' && r.metric === 'imagesPerSecond')!.verdict, 'regression');
+  const otherCpu = baselineFrom(cifar10Depth, fakeResults(cifar10Depth, 'nightly', fast));
+  const elsewhere = compare(fakeResults(cifar10Depth, 'nightly', slow), cifar10Depth, { ...otherCpu, data: { ...otherCpu.data, backend: { ...otherCpu.data.backend, cpuModel: 'another cpu' } } });
+  t.is(elsewhere.rows.find((r) => r.model === 'resnet20' && r.metric === 'imagesPerSecond')!.verdict, 'not-comparable');
   const smoke = compare(fakeResults(cifar10Depth, 'smoke', slow), cifar10Depth, baselineFrom(cifar10Depth, fakeResults(cifar10Depth, 'smoke', fast)));
   t.is(smoke.rows.find((r) => r.model === 'resnet20' && r.metric === 'imagesPerSecond')!.verdict, 'not-comparable');
 });

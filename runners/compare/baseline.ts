@@ -21,7 +21,7 @@ export const Baseline = z.object({
   suite: z.object({ name: z.string(), version: z.number().int() }),
   preset: z.string(),
   settings: z.record(z.string(), z.unknown()),
-  backend: z.object({ name: z.string(), device: z.string(), cpuModel: z.string(), versions: z.record(z.string(), z.string()) }),
+  backend: z.object({ name: z.string(), device: z.string(), cpuModel: z.string(), gpuModel: z.string().nullable().default(null), versions: z.record(z.string(), z.string()) }),
   recordedAt: z.string(),
   /** paper model → metric → summary over seeds. */
   metrics: z.record(z.string(), z.record(z.string(), Summary)),
@@ -70,7 +70,7 @@ export function recordBaseline(results: ResultSet, suite: Suite): Baseline {
     suite: results.suite,
     preset: results.preset,
     settings: results.settings,
-    backend: { name: results.backend.name, device: results.backend.device, cpuModel: results.backend.cpuModel, versions: results.backend.versions },
+    backend: { name: results.backend.name, device: results.backend.device, cpuModel: results.backend.cpuModel, gpuModel: results.backend.gpuModel, versions: results.backend.versions },
     recordedAt: new Date().toISOString(),
     metrics,
     curves,

@@ -95,7 +95,12 @@ export function compare(results: ResultSet, suite: Suite, baseline: { path: stri
   const valuesOf = (model: string, metric: TrainingMetric) =>
     results.runs.filter((r) => r.unit.paperModel === model).map((r) => metricValue(r, metric)).filter((v): v is number => v !== undefined);
   const preset = suite.presets[results.preset as keyof TrainingSuite['presets']];
-  const sameMachine = baseline !== undefined && baseline.data.backend.device === results.backend.device && baseline.data.backend.cpuModel === results.backend.cpuModel;
+  // Throughput depends on the device: same backend, same CPU model and same GPU model (if any).
+  const sameMachine =
+    baseline !== undefined &&
+    baseline.data.backend.device === results.backend.device &&
+    baseline.data.backend.cpuModel === results.backend.cpuModel &&
+    baseline.data.backend.gpuModel === results.backend.gpuModel;
 
   const rows: ComparisonRow[] = [];
   for (const model of models) {
@@ -116,7 +121,7 @@ export function compare(results: ResultSet, suite: Suite, baseline: { path: stri
       } else if (metric === 'imagesPerSecond' && preset && !preset.gateThroughput) {
         rows.push(row('not-comparable', `throughput is reported, not gated, at preset ${results.preset}`, { delta: ours.mean - base.mean }));
       } else if (metric === 'imagesPerSecond' && !sameMachine) {
-        rows.push(row('not-comparable', `throughput is gated only against a baseline from the same device (baseline: ${baseline!.data.backend.cpuModel})`, { delta: ours.mean - base.mean }));
+        rows.push(row('not-comparable', `throughput is gated only against a baseline from the same device (baseline: ${baseline!.data.backend.gpuModel ?? baseline!.data.backend.cpuModel})`, { delta: ours.mean - base.mean }));
       } else {
         const direction = HIGHER_IS_WORSE[metric];
         const rule = metric === 'imagesPerSecond' ? THROUGHPUT_RULE : ERROR_RULE;

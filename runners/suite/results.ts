@@ -34,7 +34,7 @@ export const ResultSet = z.object({
   expectedUnits: z.array(Unit),
   /** Which shards of how many these results hold. */
   shards: z.object({ count: z.number().int(), included: z.array(z.number().int()) }),
-  backend: z.object({ name: z.string(), device: z.string(), versions: z.record(z.string(), z.string()), cpuModel: z.string() }),
+  backend: z.object({ name: z.string(), device: z.string(), versions: z.record(z.string(), z.string()), cpuModel: z.string(), gpuModel: z.string().nullable().default(null) }),
   createdAt: z.string(),
   wallSeconds: z.number(),
   runs: z.array(z.object({ unit: Unit, dir: z.string(), record: RunRecord, responses: z.array(LayerResponse).optional() })),

@@ -54,7 +54,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<ResultSet> {
       settings: settings as Record<string, unknown>,
       expectedUnits: expected,
       shards: { count: options.shard.count, included: [options.shard.index] },
-      backend: { name: backend.choice, device: backend.device, versions: backend.versions, cpuModel: backend.cpuModel },
+      backend: { name: backend.choice, device: backend.device, versions: backend.versions, cpuModel: backend.cpuModel, gpuModel: backend.gpuModel },
       createdAt: new Date().toISOString(),
     };
     if (suite.kind === 'architecture') {

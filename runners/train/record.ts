@@ -48,7 +48,7 @@ const Common = z.object({
   }),
   architecture: z.object({ layers: z.number().int(), trainableParams: z.number().int(), multiplyAdds: z.number(), inputSize: z.number().int(), classes: z.number().int() }),
   backend: z.object({ name: z.string(), device: z.string(), versions: z.record(z.string(), z.string()) }),
-  host: z.object({ cpuModel: z.string(), cpus: z.number().int(), memoryBytes: z.number(), platform: z.string(), node: z.string() }),
+  host: z.object({ cpuModel: z.string(), gpuModel: z.string().nullable().optional(), cpus: z.number().int(), memoryBytes: z.number(), platform: z.string(), node: z.string() }),
   git: z.object({ commit: z.string(), dirty: z.boolean() }).nullable(),
   startedAt: z.string(),
   finishedAt: z.string(),

@@ -348,7 +348,7 @@ async function trainLocked(options: TrainOptions, spec: ArchSpec, log: (line: st
     },
     architecture: { layers: facts.layers, trainableParams: facts.trainableParams, multiplyAdds: facts.multiplyAdds, inputSize: data.side, classes: data.classes },
     backend: { name: options.backend.choice, device: options.backend.device, versions: options.backend.versions },
-    host: { cpuModel: options.backend.cpuModel, cpus: os.cpus().length, memoryBytes: os.totalmem(), platform: `${os.platform()} ${os.arch()}`, node: process.version },
+    host: { cpuModel: options.backend.cpuModel, gpuModel: options.backend.gpuModel, cpus: os.cpus().length, memoryBytes: os.totalmem(), platform: `${os.platform()} ${os.arch()}`, node: process.version },
     git: gitState(),
     startedAt: state.startedAt,
     finishedAt: new Date().toISOString(),
