@@ -9,6 +9,9 @@ import { execFileSync } from 'node:child_process';
 import * as os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { UsageError } from './errors.js';
+import { installComposedFilterKernel } from './kernels/conv-filter-kernel.js';
+import { buildModel } from './models/build.js';
+import { parseModelName } from './models/names.js';
 
 export const BACKEND_REQUESTS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendRequest = (typeof BACKEND_REQUESTS)[number];
@@ -35,7 +38,7 @@ export interface BackendInfo {
 }
 
 export interface BackendNeeds {
-  /** Training needs gradient kernels that wasm lacks (Conv2DBackpropFilter). */
+  /** Training: checked by running a real training step of tiny models on the backend. */
   readonly gradients?: boolean;
 }
 
@@ -55,8 +58,28 @@ const HOW_TO_INSTALL: Record<BackendChoice, string> = {
 
 export class BackendUnavailableError extends UsageError {}
 
-/** Kernels a backend needs for training that not every backend registers. */
-const TRAINING_KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput'] as const;
+/**
+ * Whether the active backend can train our models: one gradient step of a
+ * tiny CIFAR net (option-A and projection shortcuts) and a tiny ImageNet net
+ * (7×7 stem, max pool). Returns why not, or undefined.
+ */
+function trainingProbe(): string | undefined {
+  try {
+    tf.tidy(() => {
+      for (const [name, size] of [['resnet8-skip1-b-w1', 16], ['resnet8-skip1-w1', 16], ['resnet18-w1', 32]] as const) {
+        const built = buildModel(parseModelName(name), { seed: 1, inputSize: size, numClasses: 2 });
+        const variables = built.model.trainableWeights.map((w) => w.read() as tf.Variable);
+        const x = tf.ones([2, size, size, 3]);
+        const { grads } = tf.variableGrads(() => (built.model.apply(x, { training: true }) as tf.Tensor).square().mean() as tf.Scalar, variables);
+        for (const g of Object.values(grads)) g.dataSync();
+        built.model.dispose();
+      }
+    });
+    return undefined;
+  } catch (error) {
+    return (error as Error).message.split('\n')[0];
+  }
+}
 
 async function load(choice: BackendChoice): Promise<{ versions: Record<string, string> }> {
   switch (choice) {
@@ -87,10 +110,6 @@ async function load(choice: BackendChoice): Promise<{ versions: Record<string, s
   }
 }
 
-function missingKernels(tfjsBackend: string): string[] {
-  return TRAINING_KERNELS.filter((k) => tf.getKernel(k, tfjsBackend) === undefined);
-}
-
 function describeFailure(choice: BackendChoice, error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   if (/Cannot find (package|module)/.test(message) && message.includes(PACKAGE[choice])) return `${PACKAGE[choice]} is not installed`;
@@ -105,6 +124,7 @@ function describeFailure(choice: BackendChoice, error: unknown): string {
  */
 export async function initBackend(request: BackendRequest, needs: BackendNeeds = {}): Promise<BackendInfo> {
   tf.enableProdMode(); // also silences the cpu backend's banner: we print our own
+  installComposedFilterKernel(); // fast filter gradients on cpu, and any at all on wasm
   const candidates = request === 'auto' ? AUTO_ORDER : [request];
   const skipped: { choice: BackendChoice; reason: string }[] = [];
   for (const choice of candidates) {
@@ -118,9 +138,9 @@ export async function initBackend(request: BackendRequest, needs: BackendNeeds =
       continue;
     }
     const tfjsBackend = tf.getBackend();
-    const missing = needs.gradients ? missingKernels(tfjsBackend) : [];
-    if (missing.length > 0) {
-      const reason = `cannot train: no ${missing.join(', ')} kernel`;
+    const cannotTrain = needs.gradients ? trainingProbe() : undefined;
+    if (cannotTrain) {
+      const reason = `cannot train: ${cannotTrain}`;
       if (request !== 'auto') throw new BackendUnavailableError(`backend "${choice}" ${reason}. Use --backend tensorflow (see "resnet-repro setup tensorflow") or --backend cpu.`);
       skipped.push({ choice, reason });
       continue;

@@ -23,7 +23,7 @@ test.serial('run → no baseline (exit 2) → record → compare passes (0) → 
   const out = join(dir, 'results');
   const first = runCli([...cpu, 'run', 'cifar10-depth', ...tiny, '--out', out]);
   t.is(first.code, 2, first.stdout + first.stderr);
-  t.regex(first.stdout, /no recorded baseline for cifar10-depth\/smoke\/(tensorflow|cpu)/);
+  t.regex(first.stdout, /no recorded baseline for cifar10-depth\/smoke\/(tensorflow|wasm|cpu) with these settings/);
   const baseline = join(dir, 'baseline.json');
   const record = runCli(['baseline', 'record', out, '--out', baseline]);
   t.is(record.code, 0, record.stderr);

@@ -42,7 +42,12 @@ export function gate(results: ResultSet, options: OutputOptions): number {
   const suite = suiteByName(results.suite.name);
   const path = options.baseline ?? defaultBaselinePath(suite.name, results.preset, results.backend.name);
   if (options.baseline && !existsSync(options.baseline)) throw new InputError(`baseline not found: ${options.baseline}`);
-  const data = suite.kind === 'training' ? readBaseline(path) : undefined;
+  let data = suite.kind === 'training' ? readBaseline(path) : undefined;
+  if (data && !options.baseline && JSON.stringify(data.settings) !== JSON.stringify(results.settings)) {
+    // The default baseline is for the preset's own settings; overridden runs need their own.
+    process.stderr.write(`${path} was recorded with the preset's settings, not these overrides: not used\n`);
+    data = undefined;
+  }
   const comparison: Comparison = compare(results, suite, data ? { path, data } : undefined);
   process.stdout.write(consoleReporter.render(comparison));
   const write = (file: string, text: string) => {

@@ -137,7 +137,7 @@ export async function trainCommand(options: TrainCommandOptions, backendRequest:
     `${record.model} on ${record.dataset.name}: ${record.status} after ${record.iterations} iterations; ` +
       `train error ${pct(m.trainError)}, test error ${pct(m.testError)} (${record.dataset.testSplit}, ${record.dataset.testImages} images` +
       `${m.top1Error10Crop !== undefined ? `; 10-crop top-1 ${pct(m.top1Error10Crop)}, top-5 ${pct(m.top5Error10Crop)}` : ''}); ` +
-      `${record.imagesPerSecond.toFixed(1)} img/s training, pipeline ${record.pipelineImagesPerSecond.toFixed(0)} img/s, on ${record.backend.name}; ${record.wallSeconds.toFixed(0)} s\n`,
+      `${record.imagesPerSecond.toFixed(1)} img/s training, pipeline ${record.pipelineImagesPerSecond.toFixed(0)} img/s on its own, input wait ${record.inputWaitSeconds.toFixed(1)} s, on ${record.backend.name}; ${record.wallSeconds.toFixed(0)} s\n`,
   );
   return record.status === 'completed' ? 0 : record.status === 'interrupted' ? 130 : 1;
 }

@@ -88,7 +88,7 @@ export function compare(results: ResultSet, suite: Suite, baseline: { path: stri
     }
     if (JSON.stringify(b.settings) !== JSON.stringify(results.settings)) throw new InputError(`${baseline.path} was recorded with other settings (models, seeds, iterations, data): record it again or run with the same settings`);
   } else {
-    problems.push(`no recorded baseline for ${suite.name}/${results.preset}/${results.backend.name}: nothing to gate against (record one with "resnet-repro baseline record")`);
+    problems.push(`no recorded baseline for ${suite.name}/${results.preset}/${results.backend.name} with these settings: nothing to gate against (record one with "resnet-repro baseline record")`);
   }
 
   const models = [...new Set(results.expectedUnits.map((u) => u.paperModel))];

@@ -58,8 +58,10 @@ const Common = z.object({
   iterations: z.number().int(),
   /** Training throughput (steps only), mean over the run's curve points. */
   imagesPerSecond: z.number(),
-  /** The input pipeline's own rate: images delivered per second of batch preparation. */
+  /** The input pipeline's own rate, measured on its own (batches prepared back to back before training). */
   pipelineImagesPerSecond: z.number(),
+  /** Seconds the training loop waited for input: near 0 when the pipeline is not the bottleneck. */
+  inputWaitSeconds: z.number(),
   curves: z.object({ train: z.array(TrainPoint), test: z.array(TestPoint) }),
 });
 

@@ -66,7 +66,8 @@ interface CheckpointHeader {
   readonly plateauDrops: number;
   readonly errorsSinceDrop: number[];
   readonly wallSeconds: number;
-  readonly pipeline: { images: number; seconds: number };
+  /** Seconds the loop waited for its next batch (0 when the pipeline keeps up). */
+  readonly inputWaitSeconds: number;
   readonly startedAt: string;
   readonly curves: { train: TrainPoint[]; test: TestPoint[] };
 }
@@ -202,7 +203,7 @@ async function trainLocked(options: TrainOptions, spec: ArchSpec, log: (line: st
     plateauDrops: 0,
     errorsSinceDrop: [],
     wallSeconds: 0,
-    pipeline: { images: 0, seconds: 0 },
+    inputWaitSeconds: 0,
     startedAt: new Date().toISOString(),
     curves: { train: [], test: [] },
   };
@@ -231,15 +232,8 @@ async function trainLocked(options: TrainOptions, spec: ArchSpec, log: (line: st
       ],
     });
 
-  /** Starts preparing batch `it`; the pipeline's own time is measured from request to delivery. */
-  const prepare = (it: number): Promise<Batch> => {
-    const start = performance.now();
-    return data.trainBatch(order.indices(it, options.batchSize), rng(options.seed, 'augment', it)).then((batch) => {
-      state.pipeline.images += batch.size;
-      state.pipeline.seconds += (performance.now() - start) / 1000;
-      return batch;
-    });
-  };
+  const prepare = (it: number): Promise<Batch> => data.trainBatch(order.indices(it, options.batchSize), rng(options.seed, 'augment', it));
+  const pipelineImagesPerSecond = await measurePipeline(prepare, state.iteration, options.batchSize);
 
   let status: 'completed' | 'diverged' | 'interrupted' = 'completed';
   let divergedAt = -1;
@@ -256,7 +250,9 @@ async function trainLocked(options: TrainOptions, spec: ArchSpec, log: (line: st
     }
     const it = state.iteration;
     const lr = learningRate(schedule, it, state.warming, state.plateauDrops);
+    const waitStart = performance.now();
     const batch = await next!;
+    state = { ...state, inputWaitSeconds: state.inputWaitSeconds + (performance.now() - waitStart) / 1000 };
     // The next batch is prepared while this step runs (decoding happens off the main thread).
     next = it + 1 < options.iterations ? prepare(it + 1) : undefined;
     const stepStart = performance.now();
@@ -355,7 +351,8 @@ async function trainLocked(options: TrainOptions, spec: ArchSpec, log: (line: st
     wallSeconds: state.wallSeconds,
     iterations: state.iteration,
     imagesPerSecond: mean(state.curves.train.map((p) => p.imagesPerSecond)),
-    pipelineImagesPerSecond: state.pipeline.seconds > 0 ? state.pipeline.images / state.pipeline.seconds : 0,
+    pipelineImagesPerSecond,
+    inputWaitSeconds: state.inputWaitSeconds,
     metrics: finalMetrics(state.curves, tenCrop),
     curves: state.curves,
   });
@@ -386,6 +383,20 @@ export function loadTrainedModel(runDir: string, inputSize: number, numClasses: 
   const built = buildModel(parseModelName(saved.header.model), { inputSize, numClasses, init: 'zeros' });
   restoreWeights(built, saved, path);
   return built;
+}
+
+/** Batches timed back to back, before training, to measure the input pipeline on its own. */
+const PIPELINE_PROBE_BATCHES = 3;
+
+/**
+ * The pipeline's own rate: a few batches prepared back to back with nothing
+ * else running (their random streams are the iterations', so training sees
+ * the same data either way).
+ */
+async function measurePipeline(prepare: (it: number) => Promise<Batch>, from: number, batchSize: number): Promise<number> {
+  const start = performance.now();
+  for (let i = 0; i < PIPELINE_PROBE_BATCHES; i++) await prepare(from + i);
+  return (PIPELINE_PROBE_BATCHES * batchSize) / ((performance.now() - start) / 1000);
 }
 
 const mean = (xs: number[]) => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);

@@ -29,6 +29,7 @@ function record(model: string, seed: number, run: FakeRun, backend: string): Run
     iterations: 40,
     imagesPerSecond: run.imagesPerSecond ?? 100,
     pipelineImagesPerSecond: 10_000,
+    inputWaitSeconds: 0,
     curves: { train: [{ iteration: 40, trainError: run.trainError ?? run.testError, loss: 1, learningRate: 0.001, imagesPerSecond: run.imagesPerSecond ?? 100 }], test: [{ iteration: 40, testError: run.testError, loss: 1 }] },
   };
   return run.status === 'diverged'
