@@ -9,6 +9,7 @@ import { archRecords, formatArchTable } from './commands/arch.js';
 import { dataDirectory, type TrainCommandOptions, trainCommand } from './commands/train.js';
 import { downloadProgress } from './commands/progress.js';
 import { downloadCifar10 } from './data/download.js';
+import { type BenchCommandOptions, benchCommand } from './commands/bench.js';
 import { compareCommand, listSuites, mergeCommand, recordCommand, type RunCommandOptions, runCommand } from './commands/suite.js';
 import { InputError, UsageError } from './errors.js';
 import { DEFAULT_TENSORFLOW_VERSION, defaultCacheDir, setupTensorflow } from './setup/tensorflow.js';
@@ -138,6 +139,20 @@ function createProgram(): Command {
     .requiredOption('--out <dir>', 'folder for the merged results.json')
     .action((paths: string[], options: { out: string }) => {
       process.stdout.write(`${mergeCommand(paths, options)}\n`);
+    });
+
+  program
+    .command('bench')
+    .description('forward and training-step throughput per model × backend (tinybench; warm-up excluded), the input pipeline alone, and the training loop against a bare step')
+    .argument('[models...]', 'models (default resnet20 resnet56 resnet110)')
+    .option('--backends <list>', 'comma-separated backends (default: the one --backend selects)')
+    .option('--batch <n>', 'batch size', '128')
+    .option('--samples <n>', 'timed samples per task after 2 warm-up runs', '10')
+    .option('--loop <n>', 'training-loop iterations timed for the harness overhead (0 skips)', '10')
+    .option('--pytorch', 'also run scripts/bench_pytorch.py (needs python3 and torch) and print the ratio')
+    .option('--json <file>', 'write the rows as JSON')
+    .action(async (models: string[], options: BenchCommandOptions) => {
+      await benchCommand(models, options, program.opts<GlobalOptions>().backend);
     });
 
   const data = program.command('data').description('get datasets');

@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""PyTorch reference for `resnet-repro bench --pytorch`: the same CIFAR-10
+ResNets (6n+2 layers, option-A shortcuts, BN, He initialisation), the same
+SGD (momentum 0.9, weight decay 1e-4) and batch, on the same machine, so the
+tfjs/PyTorch ratio is measured in one run. Not a dependency of the project:
+it needs only torch (the CPU wheel or Debian's python3-torch).
+
+Prints one JSON object per line: model, backend, task, batchSize,
+imagesPerSecond, meanMs, p99Ms, samples.
+"""
+import argparse
+import json
+import os
+import re
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class OptionA(nn.Module):
+    """Identity, or every other pixel from the top-left with zero-filled new channels."""
+
+    def __init__(self, stride, extra):
+        super().__init__()
+        self.stride, self.extra = stride, extra
+
+    def forward(self, x):
+        if self.stride > 1:
+            x = x[:, :, :: self.stride, :: self.stride]
+        return F.pad(x, (0, 0, 0, 0, 0, self.extra)) if self.extra else x
+
+
+class Basic(nn.Module):
+    def __init__(self, cin, cout, stride):
+        super().__init__()
+        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(cout)
+        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(cout)
+        self.shortcut = OptionA(stride, cout - cin)
+
+    def forward(self, x):
+        y = F.relu(self.bn1(self.conv1(x)))
+        return F.relu(self.bn2(self.conv2(y)) + self.shortcut(x))
+
+
+class CifarResNet(nn.Module):
+    def __init__(self, n, classes=10):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 16, 3, 1, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(16)
+        layers, cin = [], 16
+        for width, stride in ((16, 1), (32, 2), (64, 2)):
+            for b in range(n):
+                layers.append(Basic(cin, width, stride if b == 0 else 1))
+                cin = width
+        self.layers = nn.Sequential(*layers)
+        self.fc = nn.Linear(64, classes)
+        for m in self.modules():
+            if isinstance(m, nn.Conv2d):
+                nn.init.kaiming_normal_(m.weight, mode="fan_in", nonlinearity="relu")
+
+    def forward(self, x):
+        x = self.layers(F.relu(self.bn1(self.conv1(x))))
+        return self.fc(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
+
+
+def timed(fn, samples, warmup=2):
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(samples):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    return sum(times) / len(times), times[min(len(times) - 1, int(0.99 * len(times)))], len(times)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--models", default="resnet20,resnet56,resnet110")
+    parser.add_argument("--batch", type=int, default=128)
+    parser.add_argument("--samples", type=int, default=10)
+    args = parser.parse_args()
+    torch.set_num_threads(os.cpu_count() or 1)
+    torch.manual_seed(1)
+    backend = f"pytorch {torch.__version__}"
+    for name in args.models.split(","):
+        match = re.fullmatch(r"resnet(\d+)", name)
+        if not match or (int(match.group(1)) - 2) % 6:
+            raise SystemExit(f"bench_pytorch.py builds CIFAR ResNets resnet<6n+2>, not {name}")
+        model = CifarResNet((int(match.group(1)) - 2) // 6)
+        x = torch.randn(args.batch, 3, 32, 32)
+        y = torch.arange(args.batch) % 10
+        opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9, weight_decay=1e-4)
+
+        def forward():
+            model.eval()
+            with torch.no_grad():
+                model(x)
+
+        def step():
+            model.train()
+            opt.zero_grad(set_to_none=True)
+            loss = F.cross_entropy(model(x), y)
+            loss.backward()
+            opt.step()
+            loss.item()
+
+        for task, fn in (("forward", forward), ("train-step", step)):
+            mean, p99, n = timed(fn, args.samples)
+            print(json.dumps({"model": name, "backend": backend, "task": task, "batchSize": args.batch,
+                              "imagesPerSecond": 1000 * args.batch / mean, "meanMs": mean, "p99Ms": p99, "samples": n}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
