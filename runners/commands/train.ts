@@ -86,11 +86,11 @@ export async function trainCommand(options: TrainCommandOptions, backendRequest:
   // Open the data before the backend: a missing dataset fails in a second, not after loading TensorFlow.
   const data = openDataset({
     name: dataset,
-    ...(dataset === 'synthetic' ? {} : { dir: dataDirectory(options.data, dataset) }),
+    dir: dataset === 'synthetic' ? undefined : dataDirectory(options.data, dataset),
     validationSplit: options.validation ?? false,
-    ...(trainLimit !== undefined ? { trainLimit } : {}),
-    ...(testLimit !== undefined ? { testLimit } : {}),
-    ...(imageSize !== undefined ? { side: imageSize } : {}),
+    trainLimit,
+    testLimit,
+    side: imageSize,
     seed,
   });
   const backend = await initBackend(backendRequest, { gradients: true });
@@ -113,7 +113,7 @@ export async function trainCommand(options: TrainCommandOptions, backendRequest:
       model: options.model,
       data,
       iterations: integer('iterations', options.iterations)!,
-      ...(options.lr !== undefined ? { learningRate: Number(options.lr) } : {}),
+      learningRate: options.lr === undefined ? undefined : Number(options.lr),
       imagenetSchedule: options.schedule,
       seed,
       outDir: options.out ?? join('runs', `${options.model}-${dataset}-s${seed}`),

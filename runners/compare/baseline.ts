@@ -3,11 +3,12 @@
  * seeds of each metric, and the envelope of the test-error curve. Written
  * from results by `baseline record`, reviewed in pull requests like code.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { Suite, TrainingMetric } from '../../suites/define.js';
 import { InputError } from '../errors.js';
+import { readVersionedJson } from '../json.js';
 import { BASELINES_DIR } from '../paths.js';
 import type { ResultSet, UnitResult } from '../suite/results.js';
 import { summarize } from './stats.js';
@@ -83,8 +84,5 @@ export function writeBaseline(path: string, baseline: Baseline): void {
 }
 
 export function readBaseline(path: string): Baseline | undefined {
-  if (!existsSync(path)) return undefined;
-  const parsed = Baseline.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-  if (!parsed.success) throw new InputError(`${path} is not a valid baseline: ${z.prettifyError(parsed.error)}`);
-  return parsed.data;
+  return existsSync(path) ? readVersionedJson(path, Baseline, BASELINE_SCHEMA_VERSION, 'baseline') : undefined;
 }

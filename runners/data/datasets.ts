@@ -41,15 +41,6 @@ export function openDataset(options: DatasetOptions): TrainingData {
     }
     case 'imagenet':
       if (!options.dir) throw new UsageError('imagenet needs its folder (train/ and val/): --data DIR or RESNET_REPRO_DATA');
-      return new ImageNetData({ dir: options.dir, ...pick(options) });
+      return new ImageNetData({ dir: options.dir, side: options.side, trainLimit: options.trainLimit, testLimit: options.testLimit, seed: options.seed });
   }
-}
-
-function pick(o: DatasetOptions): { side?: number; trainLimit?: number; testLimit?: number; seed?: number } {
-  return {
-    ...(o.side !== undefined ? { side: o.side } : {}),
-    ...(o.trainLimit !== undefined ? { trainLimit: o.trainLimit } : {}),
-    ...(o.testLimit !== undefined ? { testLimit: o.testLimit } : {}),
-    ...(o.seed !== undefined ? { seed: o.seed } : {}),
-  };
 }

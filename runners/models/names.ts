@@ -16,6 +16,7 @@ import {
   type Family,
   type ShortcutOption,
   type StackedNetSpec,
+  type StageSpec,
   CIFAR_PAPER_DEPTHS,
   CIFAR_STAGES,
   HIGHWAY19,
@@ -93,6 +94,11 @@ export function parseModelName(name: string): ArchSpec {
   return dataset === 'imagenet' ? imagenetSpec(name, family, depth, mods) : cifarSpec(name, family, depth, mods);
 }
 
+/** Stages as a table lays them out, widths scaled so that the first is `width` (the -w suffix). */
+function stagesOf(blocks: readonly number[], table: { readonly widths: readonly number[]; readonly strides: readonly number[] }, width: number): StageSpec[] {
+  return blocks.map((n, i) => ({ blocks: n, width: (width * table.widths[i]!) / table.widths[0]!, stride: table.strides[i]! }));
+}
+
 function imagenetSpec(name: string, family: Family, depth: number, mods: Modifiers): StackedNetSpec {
   if (!isImageNetDepth(depth)) {
     fail(name, `ImageNet depths are Table 1's: ${Object.keys(IMAGENET_DEPTHS).join(', ')}`);
@@ -111,11 +117,7 @@ function imagenetSpec(name: string, family: Family, depth: number, mods: Modifie
     stem: 'imagenet',
     block: row.block,
     skip: row.block === 'basic' ? 2 : 3,
-    stages: row.blocks.map((blocks, i) => ({
-      blocks,
-      width: (width * IMAGENET_STAGES.widths[i]!) / IMAGENET_STAGES.widths[0],
-      stride: IMAGENET_STAGES.strides[i]!,
-    })),
+    stages: stagesOf(row.blocks, IMAGENET_STAGES, width),
     shortcut: mods.shortcut ?? DEFAULT_SHORTCUT.imagenet,
     bottleneckStride: mods.v15 ? '3x3' : 'first-1x1',
     inputSize: INPUT.imagenet.size,
@@ -146,11 +148,7 @@ function cifarSpec(name: string, family: Family, depth: number, mods: Modifiers)
     stem: 'cifar',
     block: 'basic',
     skip,
-    stages: CIFAR_STAGES.widths.map((w, i) => ({
-      blocks: n,
-      width: (width * w) / CIFAR_STAGES.widths[0],
-      stride: CIFAR_STAGES.strides[i]!,
-    })),
+    stages: stagesOf([n, n, n], CIFAR_STAGES, width),
     shortcut: mods.shortcut ?? DEFAULT_SHORTCUT.cifar10,
     bottleneckStride: 'first-1x1',
     inputSize: INPUT.cifar10.size,

@@ -2,9 +2,9 @@
  * A result set: what one `run` (or one shard of it) produced, self-contained
  * (run records inline) so that merge, compare and report need nothing else.
  */
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
+import { readVersionedJson } from '../json.js';
 import { RunRecord } from '../train/record.js';
 
 export const RESULTS_SCHEMA_VERSION = 1 as const;
@@ -44,17 +44,7 @@ export type ResultSet = z.infer<typeof ResultSet>;
 export type UnitResult = ResultSet['runs'][number];
 
 export function readResults(path: string): ResultSet {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new InputError(`cannot read results ${path}: ${(error as Error).message}`);
-  }
-  const version = (raw as { schemaVersion?: unknown } | null)?.schemaVersion;
-  if (version !== RESULTS_SCHEMA_VERSION) throw new InputError(`${path}: results schema version ${String(version)}; this resnet-repro reads version ${RESULTS_SCHEMA_VERSION}`);
-  const parsed = ResultSet.safeParse(raw);
-  if (!parsed.success) throw new InputError(`${path} is not a valid result set: ${z.prettifyError(parsed.error)}`);
-  return parsed.data;
+  return readVersionedJson(path, ResultSet, RESULTS_SCHEMA_VERSION, 'result set');
 }
 
 /**

@@ -70,13 +70,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<ResultSet> {
       return write(options.outDir, { ...base, wallSeconds: (performance.now() - started) / 1000, runs: [], architecture });
     }
     const training = settings as ResolvedSettings;
-    const data = openDataset({
-      name: training.dataset,
-      ...(training.dataDir !== undefined ? { dir: training.dataDir } : {}),
-      ...(training.trainLimit !== undefined ? { trainLimit: training.trainLimit } : {}),
-      ...(training.testLimit !== undefined ? { testLimit: training.testLimit } : {}),
-      ...(training.imageSize !== undefined ? { side: training.imageSize } : {}),
-    });
+    const data = openDataset({ name: training.dataset, dir: training.dataDir, trainLimit: training.trainLimit, testLimit: training.testLimit, side: training.imageSize });
     log(`${suite.name} (${preset}): ${mine.length} of ${expected.length} runs on this shard, ${data.name}, ${training.iterations} iterations each`);
     const runs: UnitResult[] = [];
     for (const [i, unit] of mine.entries()) {

@@ -3,9 +3,8 @@
  * everything downstream (comparison, reports). Versioned and validated on
  * read; a run is completed, diverged or interrupted, each with its own fields.
  */
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { InputError } from '../errors.js';
+import { readVersionedJson } from '../json.js';
 
 export const RUN_SCHEMA_VERSION = 1 as const;
 
@@ -91,17 +90,5 @@ export type TrainPoint = z.infer<typeof TrainPoint>;
 export type TestPoint = z.infer<typeof TestPoint>;
 
 export function readRunRecord(path: string): RunRecord {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new InputError(`cannot read run record ${path}: ${(error as Error).message}`);
-  }
-  const version = (raw as { schemaVersion?: unknown } | null)?.schemaVersion;
-  if (version !== RUN_SCHEMA_VERSION) {
-    throw new InputError(`${path}: run record schema version ${String(version)}, this resnet-repro reads version ${RUN_SCHEMA_VERSION}.`);
-  }
-  const parsed = RunRecord.safeParse(raw);
-  if (!parsed.success) throw new InputError(`${path} is not a valid run record: ${z.prettifyError(parsed.error)}`);
-  return parsed.data;
+  return readVersionedJson(path, RunRecord, RUN_SCHEMA_VERSION, 'run record');
 }
