@@ -114,6 +114,7 @@ export async function runCommand(name: string, options: RunCommandOptions, backe
       backend,
       log: (line) => process.stderr.write(`${line}\n`),
       onProgress: (unit, e) => {
+        if (e.point) process.stderr.write(`${unit.id} it ${e.iteration}/${e.iterations} loss ${e.point.loss.toFixed(4)} train-err ${(e.point.trainError * 100).toFixed(2)}% ${e.point.imagesPerSecond.toFixed(1)} img/s\n`);
         if (e.test) process.stderr.write(`${unit.id} it ${e.iteration}/${e.iterations} test-err ${(e.test.testError * 100).toFixed(2)}%\n`);
       },
       shouldStop: () => stop,
