@@ -10,7 +10,7 @@ import { dataDirectory, type TrainCommandOptions, trainCommand } from './command
 import { downloadProgress } from './commands/progress.js';
 import { downloadCifar10 } from './data/download.js';
 import { type BenchCommandOptions, benchCommand } from './commands/bench.js';
-import { compareCommand, listSuites, mergeCommand, recordCommand, type RunCommandOptions, runCommand } from './commands/suite.js';
+import { compareCommand, listSuites, mergeCommand, recordCommand, reportCommand, type RunCommandOptions, runCommand } from './commands/suite.js';
 import { InputError, UsageError } from './errors.js';
 import { DEFAULT_TENSORFLOW_VERSION, defaultCacheDir, setupTensorflow } from './setup/tensorflow.js';
 
@@ -139,6 +139,16 @@ function createProgram(): Command {
     .requiredOption('--out <dir>', 'folder for the merged results.json')
     .action((paths: string[], options: { out: string }) => {
       process.stdout.write(`${mergeCommand(paths, options)}\n`);
+    });
+
+  program
+    .command('report')
+    .description('write a static HTML site: an index of runs and a page per suite run (tables, error curves, Fig. 7, throughput, history, environment; CSV for each)')
+    .argument('<results...>', 'results.json files or folders (several of one suite give its history)')
+    .requiredOption('--out <dir>', 'site folder, e.g. site/')
+    .option('--baseline <file>', 'baseline to compare with (default: the recorded one for each result)')
+    .action(async (paths: string[], options: { out: string; baseline?: string }) => {
+      process.stdout.write(`${await reportCommand(paths, options)}\n`);
     });
 
   program

@@ -4,10 +4,11 @@ import { dirname, join } from 'node:path';
 import { consoleReporter } from '../../reports/console.js';
 import { junitReporter } from '../../reports/junit.js';
 import { markdownReporter } from '../../reports/markdown.js';
+import { writeSite } from '../../reports/site.js';
 import { PRESETS, type PresetName, type Suite } from '../../suites/define.js';
 import { findSuite, SUITES } from '../../suites/index.js';
 import { type BackendRequest, describeBackend, initBackend, speedAdvice } from '../backend.js';
-import { defaultBaselinePath, readBaseline, recordBaseline, writeBaseline } from '../compare/baseline.js';
+import { type Baseline, defaultBaselinePath, readBaseline, recordBaseline, writeBaseline } from '../compare/baseline.js';
 import { type Comparison, compare } from '../compare/compare.js';
 import { InputError, UsageError } from '../errors.js';
 import { mergeResults, readResults, type ResultSet } from '../suite/results.js';
@@ -37,18 +38,26 @@ export interface OutputOptions {
   markdown?: string;
 }
 
-/** Compares, prints, writes JUnit and Markdown (and the GitHub step summary); returns the exit code. */
-export function gate(results: ResultSet, options: OutputOptions): number {
+/**
+ * The comparison of results with their baseline: the explicit one, else the
+ * default for this suite × preset × backend (unused when recorded with other
+ * settings, since overridden runs need their own).
+ */
+export function comparisonFor(results: ResultSet, explicitBaseline?: string): { comparison: Comparison; baseline: Baseline | undefined } {
   const suite = suiteByName(results.suite.name);
-  const path = options.baseline ?? defaultBaselinePath(suite.name, results.preset, results.backend.name);
-  if (options.baseline && !existsSync(options.baseline)) throw new InputError(`baseline not found: ${options.baseline}`);
+  const path = explicitBaseline ?? defaultBaselinePath(suite.name, results.preset, results.backend.name);
+  if (explicitBaseline && !existsSync(explicitBaseline)) throw new InputError(`baseline not found: ${explicitBaseline}`);
   let data = suite.kind === 'training' ? readBaseline(path) : undefined;
-  if (data && !options.baseline && JSON.stringify(data.settings) !== JSON.stringify(results.settings)) {
-    // The default baseline is for the preset's own settings; overridden runs need their own.
+  if (data && !explicitBaseline && JSON.stringify(data.settings) !== JSON.stringify(results.settings)) {
     process.stderr.write(`${path} was recorded with the preset's settings, not these overrides: not used\n`);
     data = undefined;
   }
-  const comparison: Comparison = compare(results, suite, data ? { path, data } : undefined);
+  return { comparison: compare(results, suite, data ? { path, data } : undefined), baseline: data };
+}
+
+/** Compares, prints, writes JUnit and Markdown (and the GitHub step summary); returns the exit code. */
+export function gate(results: ResultSet, options: OutputOptions): number {
+  const { comparison } = comparisonFor(results, options.baseline);
   process.stdout.write(consoleReporter.render(comparison));
   const write = (file: string, text: string) => {
     mkdirSync(dirname(file), { recursive: true });
@@ -150,4 +159,15 @@ export function mergeCommand(paths: string[], options: { out: string }): string 
   const out = join(options.out, 'results.json');
   writeFileSync(out, `${JSON.stringify(merged, null, 1)}\n`);
   return out;
+}
+
+/** `report`: the static site from any number of results (history comes from their dates). */
+export async function reportCommand(paths: string[], options: { out: string; baseline?: string }): Promise<string> {
+  const inputs = paths.map((p) => {
+    const results = readResults(resultsPath(p));
+    const { comparison, baseline } = comparisonFor(results, options.baseline);
+    return { results, suite: suiteByName(results.suite.name), comparison, baseline };
+  });
+  const pages = await writeSite(options.out, inputs);
+  return `${join(options.out, 'index.html')} (${pages.length} page${pages.length === 1 ? '' : 's'})`;
 }

@@ -1,0 +1,115 @@
+/**
+ * Report pages: chart specs as data, escaping of everything that comes from
+ * results, and the generated site opened in a real browser (Debian's
+ * chromium driven by playwright-core) with its charts, tables and no errors.
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import test from 'ava';
+import { chromium } from 'playwright-core';
+import cifar10Depth from '../suites/cifar10-depth.js';
+import { compare } from '../runners/compare/compare.js';
+import type { ResultSet } from '../runners/suite/results.js';
+import { curvePoints, errorCurvesSpec, responsePoints, responsesSpec, trendSpec } from '../reports/charts.js';
+import { html, trusted } from '../reports/html.js';
+import { writeSite } from '../reports/site.js';
+import { baselineFrom, fakeResults } from './helpers/results.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const HOSTILE = '<script>alert(1)</script>';
+
+function siteInput(results: ResultSet) {
+  const baseline = baselineFrom(cifar10Depth, results);
+  return { results, suite: cifar10Depth, comparison: compare(results, cifar10Depth, baseline), baseline: baseline.data };
+}
+
+function twoSeeds(): ResultSet {
+  const r = fakeResults(cifar10Depth, 'nightly', { resnet20: [{ testError: 0.1 }, { testError: 0.2 }], plain20: [{ testError: 0.3 }, { testError: 0.3 }] });
+  // Two test evaluations per run, so curves have lines.
+  for (const run of r.runs) run.record.curves.test.unshift({ iteration: 20, testError: 0.5, loss: 2 });
+  return r;
+}
+
+test('curve points average seeds per model, kind and iteration, in percent', (t) => {
+  const points = curvePoints(twoSeeds());
+  const r20 = points.find((p) => p.model === 'resnet20' && p.kind === 'test' && p.iteration === 40)!;
+  t.is(r20.seeds, 2);
+  t.true(Math.abs(r20.error - 15) < 1e-9);
+  t.true(points.some((p) => p.kind === 'training'));
+});
+
+test('the error-curve spec draws training error thin and dashed, test error bold, a colour per model', (t) => {
+  const spec = errorCurvesSpec(curvePoints(twoSeeds()), 'curves') as { encoding: Record<string, { field?: string; scale?: { domain?: string[]; range?: unknown[] } }> };
+  t.is(spec.encoding.color!.field, 'model');
+  t.is(spec.encoding.x!.field, 'iteration');
+  t.deepEqual(spec.encoding.strokeDash!.scale, { domain: ['training', 'test'], range: [[4, 3], [1, 0]] });
+  t.deepEqual(spec.encoding.strokeWidth!.scale, { domain: ['training', 'test'], range: [1, 2.5] });
+});
+
+test('Fig. 7 data ranks layers by response, largest first; the spec has both panels', (t) => {
+  const results = twoSeeds();
+  results.runs[0]!.responses = [{ index: 1, layer: 'a', std: 0.5 }, { index: 2, layer: 'b', std: 2 }, { index: 3, layer: 'c', std: 1 }];
+  const points = responsePoints(results);
+  t.deepEqual(points.map((p) => [p.layer, p.rank]), [[1, 3], [2, 1], [3, 2]]);
+  t.is((responsesSpec(points) as { vconcat: unknown[] }).vconcat.length, 2);
+});
+
+test('the trend spec shows the baseline band only when there is a baseline', (t) => {
+  const points = [{ createdAt: '2026-01-01', value: 0.1 }, { createdAt: '2026-01-02', value: 0.11 }];
+  t.is((trendSpec(points, { mean: 0.1, std: 0.01 }, 'm', true) as { layer: unknown[] }).layer.length, 3);
+  t.is((trendSpec(points, undefined, 'm', true) as { layer: unknown[] }).layer.length, 1);
+});
+
+test('html`` escapes every interpolation unless trusted', (t) => {
+  t.is(html`<td>${HOSTILE}</td>`.value, '<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>');
+  t.is(html`<a title="${'" onmouseover="x'}">`.value, '<a title="&quot; onmouseover=&quot;x">');
+  t.is(html`${trusted('<svg></svg>')}`.value, '<svg></svg>');
+});
+
+test('a run named <script> renders as text everywhere: tables, charts, environment', async (t) => {
+  const results = twoSeeds();
+  for (const run of results.runs) {
+    if (run.unit.paperModel === 'resnet20') run.unit.paperModel = HOSTILE;
+  }
+  results.settings = { ...results.settings, note: HOSTILE };
+  const dir = mkdtempSync(join(tmpdir(), 'site-'));
+  const [page] = await writeSite(dir, [siteInput(results)]);
+  const text = readFileSync(join(dir, page!.file), 'utf8');
+  t.false(text.includes(HOSTILE), 'no raw script tag anywhere in the page, SVG included');
+  t.true(text.includes('&lt;script&gt;alert(1)&lt;/script&gt;'));
+});
+
+test.serial('in Chromium: the index links to each suite page, which shows its verdict, tables and SVG charts without console errors', async (t) => {
+  if (!existsSync(CHROMIUM)) return t.fail(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`);
+  const dir = mkdtempSync(join(tmpdir(), 'site-'));
+  const older = twoSeeds();
+  const newer = { ...twoSeeds(), createdAt: '2026-02-01T00:00:00Z' };
+  for (const run of newer.runs) if (run.unit.paperModel === 'resnet20') run.unit.paperModel = HOSTILE;
+  await writeSite(dir, [siteInput(older), siteInput(newer)]);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+  try {
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on('console', (m) => void (m.type() === 'error' && problems.push(m.text())));
+    page.on('pageerror', (e) => problems.push(e.message));
+    page.on('dialog', (d) => {
+      problems.push(`dialog: ${d.message()}`);
+      void d.dismiss();
+    });
+    await page.goto(`file://${join(dir, 'index.html')}`);
+    const links = page.locator('table a');
+    t.is(await links.count(), 2);
+    await links.first().click(); // newest first: the one with the hostile name
+    await page.waitForSelector('#verdict');
+    t.regex((await page.textContent('#verdict')) ?? '', /PASS|FAIL|INCOMPLETE/);
+    t.true((await page.locator('figure svg').count()) >= 2, 'error curves and history charts');
+    t.true((await page.locator('table').count()) >= 3);
+    t.true(((await page.textContent('body')) ?? '').includes(HOSTILE), 'the hostile name shows as text');
+    t.is(await page.locator('a[download]').first().getAttribute('href').then((h) => (h ? existsSync(join(dir, h)) : false)), true, 'CSV links resolve');
+    t.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+  }
+  t.true(readdirSync(dir).some((f) => f.endsWith('.html') && f !== 'index.html'));
+});
