@@ -113,3 +113,17 @@ test.serial('in Chromium: the index links to each suite page, which shows its ve
   }
   t.true(readdirSync(dir).some((f) => f.endsWith('.html') && f !== 'index.html'));
 });
+
+test('report through the CLI: results files in, index and pages out', async (t) => {
+  const { writeFileSync } = await import('node:fs');
+  const { runCli } = await import('./helpers/cli.js');
+  const dir = mkdtempSync(join(tmpdir(), 'report-cli-'));
+  writeFileSync(join(dir, 'results.json'), JSON.stringify(twoSeeds()));
+  const { code, stdout, stderr } = runCli(['report', join(dir, 'results.json'), '--out', join(dir, 'site')]);
+  t.is(code, 0, stderr);
+  t.regex(stdout, /index\.html \(1 page\)/);
+  t.true(existsSync(join(dir, 'site', 'index.html')));
+  const missing = runCli(['report', join(dir, 'nope.json'), '--out', join(dir, 'site2')]);
+  t.is(missing.code, 2);
+  t.regex(missing.stderr, /cannot read result set .*nope\.json/);
+});
