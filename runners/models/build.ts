@@ -14,6 +14,7 @@
  * - Ours: BN momentum 0.9, epsilon 1e-5 (Torch/Caffe defaults).
  */
 import * as tf from '@tensorflow/tfjs';
+import { FusedTrainingBatchNorm } from '../kernels/fused-batch-norm.js';
 import { GatedSum, ZeroPadShortcut } from './layers.js';
 import type { ArchSpec, HighwayNetSpec, StackedNetSpec } from './spec.js';
 import { BOTTLENECK_EXPANSION, HIGHWAY_GATE_BIAS } from './spec.js';
@@ -123,8 +124,9 @@ class GraphBuilder {
     return layer.apply(input) as T;
   }
 
+  /** tfjs-layers' BN; in training on native TensorFlow it runs TF's fused kernels (kernels/fused-batch-norm.ts). */
   bn(x: T, name: string): T {
-    return tf.layers.batchNormalization({ name, axis: 3, momentum: 0.9, epsilon: 1e-5 }).apply(x) as T;
+    return new FusedTrainingBatchNorm({ name, axis: 3, momentum: 0.9, epsilon: 1e-5 }).apply(x) as T;
   }
 
   /** conv → BN, the unit every stacked net is made of; optionally a Fig. 7 tap. */

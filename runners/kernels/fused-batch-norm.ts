@@ -1,0 +1,104 @@
+/**
+ * Batch normalisation in training with TensorFlow's fused kernels on the
+ * native backend. tfjs-layers composes training BN from moments, batchNorm
+ * and their gradients: a dozen small kernels per layer, which dominate a
+ * ResNet step on tfjs-node. TensorFlow's FusedBatchNormV3 (forward) and
+ * FusedBatchNormGradV3 (gradient) do it in one kernel each, reached through
+ * the tfjs-node backend's executeMultipleOutputs.
+ *
+ * The layer is tfjs-layers' own BatchNormalization (same weights, moving
+ * statistics updated the same way); only its training path on the
+ * 'tensorflow' backend changes. Elsewhere, and at inference, it is unchanged.
+ * One difference: TensorFlow's batch variance for the moving average is
+ * Bessel-corrected (×n/(n−1), n = N·H·W ≥ 8k here), tfjs's is not.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+interface OpAttr {
+  name: string;
+  type: number;
+  value: unknown;
+}
+
+interface NodeBackend {
+  binding: { TF_ATTR_TYPE: number; TF_ATTR_FLOAT: number; TF_ATTR_STRING: number; TF_ATTR_BOOL: number; TF_FLOAT: number };
+  executeMultipleOutputs(name: string, attrs: OpAttr[], inputs: tf.Tensor[], numOutputs: number): tf.Tensor[];
+}
+
+function nativeBackend(): NodeBackend | undefined {
+  return tf.getBackend() === 'tensorflow' ? (tf.backend() as unknown as NodeBackend) : undefined;
+}
+
+/** y, and the batch mean and variance, of training-mode BN over N, H, W of an NHWC tensor; differentiable in x, gamma and beta. */
+export function fusedTrainingBatchNorm(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number): { y: tf.Tensor4D; mean: tf.Tensor1D; variance: tf.Tensor1D } {
+  const backend = nativeBackend();
+  if (!backend) throw new Error('fused batch norm needs the tensorflow backend');
+  const b = backend.binding;
+  const common = [
+    { name: 'T', type: b.TF_ATTR_TYPE, value: b.TF_FLOAT },
+    { name: 'U', type: b.TF_ATTR_TYPE, value: b.TF_FLOAT },
+    { name: 'epsilon', type: b.TF_ATTR_FLOAT, value: epsilon },
+    { name: 'data_format', type: b.TF_ATTR_STRING, value: 'NHWC' },
+    { name: 'is_training', type: b.TF_ATTR_BOOL, value: true },
+  ];
+  let mean: tf.Tensor1D | undefined;
+  let variance: tf.Tensor1D | undefined;
+  const forward = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [input, scale, offset, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    const empty = tf.tensor1d([], 'float32');
+    const [y, batchMean, batchVariance, r1, r2, r3] = backend.executeMultipleOutputs('FusedBatchNormV3', common, [input as tf.Tensor, scale as tf.Tensor, offset as tf.Tensor, empty, empty], 6);
+    mean = tf.keep(batchMean as tf.Tensor1D);
+    variance = tf.keep(batchVariance as tf.Tensor1D);
+    save([input as tf.Tensor, scale as tf.Tensor, r1!, r2!, r3!]);
+    return {
+      value: y!,
+      gradFunc: (dy, saved) => {
+        const [sx, sscale, s1, s2, s3] = saved;
+        const [dx, dscale, doffset] = backend.executeMultipleOutputs('FusedBatchNormGradV3', common, [dy as tf.Tensor, sx!, sscale!, s1!, s2!, s3!], 5);
+        return [dx!, dscale!, doffset!];
+      },
+    };
+  });
+  const y = forward(x, gamma, beta) as tf.Tensor4D;
+  return { y, mean: mean!, variance: variance! };
+}
+
+/** The parts of tfjs-layers' BatchNormalization this subclass reads (not in its public typings). */
+interface BatchNormInternals {
+  readonly axis: number | number[];
+  readonly epsilon: number;
+  readonly momentum: number;
+  readonly gamma: tf.LayerVariable;
+  readonly beta: tf.LayerVariable;
+  readonly movingMean: tf.LayerVariable;
+  readonly movingVariance: tf.LayerVariable;
+}
+
+type Kwargs = { training?: boolean } & Record<string, unknown>;
+type LayerClass = new (args: Record<string, unknown>) => tf.layers.Layer;
+
+// tfjs-layers does not export the class itself, only its factory.
+const BatchNormalization = Object.getPrototypeOf(tf.layers.batchNormalization({})).constructor as LayerClass;
+
+export class FusedTrainingBatchNorm extends BatchNormalization {
+  static readonly className = 'FusedTrainingBatchNorm';
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
+    const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor;
+    const self = this as unknown as BatchNormInternals;
+    const lastAxis = self.axis === 3 || self.axis === -1 || (Array.isArray(self.axis) && self.axis.length === 1 && (self.axis[0] === 3 || self.axis[0] === -1));
+    if (!kwargs.training || x.rank !== 4 || !lastAxis || !nativeBackend()) return super.call(inputs, kwargs);
+    return tf.tidy(() => {
+      const { y, mean, variance } = fusedTrainingBatchNorm(x as tf.Tensor4D, self.gamma.read() as tf.Tensor1D, self.beta.read() as tf.Tensor1D, self.epsilon);
+      // Moving statistics exactly as tfjs-layers updates them: v ← v − (v − batch)·(1 − momentum).
+      for (const [moving, batch] of [[self.movingMean, mean], [self.movingVariance, variance]] as const) {
+        const value = moving.read();
+        moving.write(tf.sub(value, tf.mul(tf.sub(value, batch), 1 - self.momentum)));
+      }
+      tf.dispose([mean, variance]);
+      return y;
+    });
+  }
+}
+
+tf.serialization.registerClass(FusedTrainingBatchNorm as unknown as tf.serialization.SerializableConstructor<tf.layers.Layer>);
