@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { UsageError } from './errors.js';
 import { installComposedFilterKernel } from './kernels/conv-filter-kernel.js';
+import { installNativeReluGradient } from './kernels/relu-gradient.js';
 import { buildModel } from './models/build.js';
 import { parseModelName } from './models/names.js';
 
@@ -125,6 +126,7 @@ function describeFailure(choice: BackendChoice, error: unknown): string {
 export async function initBackend(request: BackendRequest, needs: BackendNeeds = {}): Promise<BackendInfo> {
   tf.enableProdMode(); // also silences the cpu backend's banner: we print our own
   installComposedFilterKernel(); // fast filter gradients on cpu, and any at all on wasm
+  installNativeReluGradient(); // one ReluGrad kernel on native TensorFlow
   const candidates = request === 'auto' ? AUTO_ORDER : [request];
   const skipped: { choice: BackendChoice; reason: string }[] = [];
   for (const choice of candidates) {
