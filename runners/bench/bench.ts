@@ -15,6 +15,7 @@ import { openDataset } from '../data/datasets.js';
 import { rng } from '../data/rng.js';
 import { buildModel, decayedWeights } from '../models/build.js';
 import { parseModelName } from '../models/names.js';
+import { SGD_RECIPE } from '../train/schedule.js';
 import { Sgd } from '../train/sgd.js';
 import { train } from '../train/train.js';
 
@@ -80,7 +81,7 @@ async function benchModel(name: string, backend: string, options: BenchOptions):
   const x = tf.randomNormal([b, spec.inputSize, spec.inputSize, 3], 0, 1, 'float32', 1);
   const labels = tf.oneHot(tf.tensor1d(Array.from({ length: b }, (_, i) => i % spec.numClasses), 'int32'), spec.numClasses);
   const variables = built.model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const sgd = new Sgd({ momentum: 0.9, weightDecay: 1e-4 }, new Set(decayedWeights(built).map((w) => w.name)));
+  const sgd = new Sgd(SGD_RECIPE, new Set(decayedWeights(built).map((w) => w.name)));
   try {
     const results = await measure(
       [

@@ -20,6 +20,9 @@ export interface Schedule {
   readonly plateau?: { readonly patience: number; readonly minDelta: number };
 }
 
+/** §3.4 and §4.2: SGD with momentum 0.9 and weight decay 0.0001, for every recipe. */
+export const SGD_RECIPE = { momentum: 0.9, weightDecay: 1e-4 } as const;
+
 /** §4.2: 0.1, ÷10 at 32k and 48k, stop at 64k. */
 export const CIFAR_SCHEDULE: Schedule = { baseLearningRate: 0.1, milestones: [32_000, 48_000], iterations: 64_000 };
 

@@ -23,7 +23,7 @@ import type { ArchSpec } from '../models/spec.js';
 import { type Checkpoint, readCheckpoint, type SavedTensor, writeCheckpoint } from './checkpoint.js';
 import { lockRunFolder } from './lock.js';
 import { type FinalMetrics, RUN_SCHEMA_VERSION, RunRecord, type TestPoint, type TrainPoint } from './record.js';
-import { CIFAR_SCHEDULE, CIFAR_WARMUP, IMAGENET_PLATEAU_SCHEDULE, IMAGENET_STEP_SCHEDULE, learningRate, onPlateau, type Schedule, scheduleFor } from './schedule.js';
+import { CIFAR_SCHEDULE, CIFAR_WARMUP, SGD_RECIPE, IMAGENET_PLATEAU_SCHEDULE, IMAGENET_STEP_SCHEDULE, learningRate, onPlateau, type Schedule, scheduleFor } from './schedule.js';
 import { Sgd } from './sgd.js';
 
 export interface TrainOptions {
@@ -191,7 +191,7 @@ async function trainLocked(options: TrainOptions, spec: ArchSpec, log: (line: st
   const facts = archFacts(built);
   const variables = built.model.trainableWeights.map((w) => w.read() as tf.Variable);
   const originalName = new Map(built.model.trainableWeights.map((w) => [w.name, w.originalName]));
-  const sgd = new Sgd({ momentum: 0.9, weightDecay: 1e-4 }, new Set(decayedWeights(built).map((w) => w.name)));
+  const sgd = new Sgd(SGD_RECIPE, new Set(decayedWeights(built).map((w) => w.name)));
   const order = new BatchOrder(data.trainCount, options.seed);
 
   let state: CheckpointHeader = {
@@ -324,25 +324,48 @@ async function trainLocked(options: TrainOptions, spec: ArchSpec, log: (line: st
 
   // ImageNet's tables report 10-crop testing; it is measured once, at the end.
   const tenCrop = status === 'completed' && data.name === 'imagenet' ? await evaluate(built, data, 'ten-crop') : undefined;
-  const record = RunRecord.parse({
+  const record = runRecord({ options, spec, data, schedule, facts, state, status, divergedAt, checkpointPath, pipelineImagesPerSecond, tenCrop });
+  writeAtomically(runPath, `${JSON.stringify(record, null, 2)}\n`);
+  writeAtomically(join(options.outDir, 'train-curve.csv'), stringify(record.curves.train, { header: true }));
+  writeAtomically(join(options.outDir, 'test-curve.csv'), stringify(record.curves.test, { header: true }));
+  sgd.dispose();
+  built.model.dispose();
+  return record;
+}
+
+/** Everything a run record says, validated against its schema. */
+function runRecord(r: {
+  options: TrainOptions;
+  spec: ArchSpec;
+  data: TrainingData;
+  schedule: Schedule;
+  facts: { layers: number; trainableParams: number; multiplyAdds: number };
+  state: CheckpointHeader;
+  status: 'completed' | 'diverged' | 'interrupted';
+  divergedAt: number;
+  checkpointPath: string;
+  pipelineImagesPerSecond: number;
+  tenCrop: { top1: number; top5: number } | undefined;
+}): RunRecord {
+  const { options, data, state } = r;
+  return RunRecord.parse({
     schemaVersion: RUN_SCHEMA_VERSION,
-    status,
-    ...(status === 'diverged' ? { divergedAt } : {}),
-    ...(status === 'interrupted' ? { checkpoint: checkpointPath } : {}),
-    model: spec.name,
+    status: r.status,
+    ...(r.status === 'diverged' ? { divergedAt: r.divergedAt } : {}),
+    ...(r.status === 'interrupted' ? { checkpoint: r.checkpointPath } : {}),
+    model: r.spec.name,
     dataset: { name: data.name, dir: data.dir, trainImages: data.trainCount, testImages: data.testCount, testSplit: data.testSplit },
     seed: options.seed,
     config: {
       batchSize: options.batchSize,
       iterations: options.iterations,
-      schedule: { ...schedule, milestones: [...schedule.milestones] },
-      momentum: 0.9,
-      weightDecay: 1e-4,
+      schedule: { ...r.schedule, milestones: [...r.schedule.milestones] },
+      ...SGD_RECIPE,
       logEvery: options.logEvery,
       evalEvery: options.evalEvery,
       checkpointEvery: options.checkpointEvery,
     },
-    architecture: { layers: facts.layers, trainableParams: facts.trainableParams, multiplyAdds: facts.multiplyAdds, inputSize: data.side, classes: data.classes },
+    architecture: { layers: r.facts.layers, trainableParams: r.facts.trainableParams, multiplyAdds: r.facts.multiplyAdds, inputSize: data.side, classes: data.classes },
     backend: { name: options.backend.choice, device: options.backend.device, versions: options.backend.versions },
     host: { cpuModel: options.backend.cpuModel, gpuModel: options.backend.gpuModel, cpus: os.cpus().length, memoryBytes: os.totalmem(), platform: `${os.platform()} ${os.arch()}`, node: process.version },
     git: gitState(),
@@ -351,17 +374,11 @@ async function trainLocked(options: TrainOptions, spec: ArchSpec, log: (line: st
     wallSeconds: state.wallSeconds,
     iterations: state.iteration,
     imagesPerSecond: mean(state.curves.train.map((p) => p.imagesPerSecond)),
-    pipelineImagesPerSecond,
+    pipelineImagesPerSecond: r.pipelineImagesPerSecond,
     inputWaitSeconds: state.inputWaitSeconds,
-    metrics: finalMetrics(state.curves, tenCrop),
+    metrics: finalMetrics(state.curves, r.tenCrop),
     curves: state.curves,
   });
-  writeAtomically(runPath, `${JSON.stringify(record, null, 2)}\n`);
-  writeAtomically(join(options.outDir, 'train-curve.csv'), stringify(record.curves.train, { header: true }));
-  writeAtomically(join(options.outDir, 'test-curve.csv'), stringify(record.curves.test, { header: true }));
-  sgd.dispose();
-  built.model.dispose();
-  return record;
 }
 
 /** Writes a checkpoint's weights (and BN statistics) into a built model; returns the checkpoint's tensors by name. */
