@@ -10,12 +10,12 @@ export default defineSuite({
   models: ['plain20', 'plain32', 'plain44', 'plain56', 'plain110', 'resnet20', 'resnet32', 'resnet44', 'resnet56', 'resnet110', 'resnet1202'],
   metrics: ['testError', 'trainError', 'imagesPerSecond'],
   claims: [
-    { id: 'plain-degrades', text: 'plain-56 has higher training error than plain-20 (degradation)', metric: 'trainError', lower: 'plain20', higher: 'plain56' },
-    { id: 'plain-degrades-test', text: 'plain-56 has higher test error than plain-20', metric: 'testError', lower: 'plain20', higher: 'plain56' },
-    { id: 'resnet-deeper-better', text: 'ResNet-56 has lower test error than ResNet-20', metric: 'testError', lower: 'resnet56', higher: 'resnet20' },
-    { id: 'resnet110-better', text: 'ResNet-110 has lower test error than ResNet-56', metric: 'testError', lower: 'resnet110', higher: 'resnet56' },
-    { id: 'shortcuts-help', text: 'ResNet-56 has lower training error than plain-56', metric: 'trainError', lower: 'resnet56', higher: 'plain56' },
-    { id: 'resnet1202-overfits', text: 'ResNet-1202 has higher test error than ResNet-110 (overfitting)', metric: 'testError', lower: 'resnet110', higher: 'resnet1202' },
+    { id: 'plain-degrades', text: 'plain-56 has higher training error than plain-20 (degradation)', metric: 'trainError', lower: 'plain20', higher: 'plain56', gatedAt: ['nightly', 'full'] },
+    { id: 'plain-degrades-test', text: 'plain-56 has higher test error than plain-20', metric: 'testError', lower: 'plain20', higher: 'plain56', gatedAt: ['nightly', 'full'] },
+    { id: 'resnet-deeper-better', text: 'ResNet-56 has lower test error than ResNet-20', metric: 'testError', lower: 'resnet56', higher: 'resnet20', gatedAt: ['full'] },
+    { id: 'resnet110-better', text: 'ResNet-110 has lower test error than ResNet-56', metric: 'testError', lower: 'resnet110', higher: 'resnet56', gatedAt: ['full'] },
+    { id: 'shortcuts-help', text: 'ResNet-56 has lower training error than plain-56', metric: 'trainError', lower: 'resnet56', higher: 'plain56', gatedAt: ['nightly', 'full'] },
+    { id: 'resnet1202-overfits', text: 'ResNet-1202 has higher test error than ResNet-110 (overfitting)', metric: 'testError', lower: 'resnet110', higher: 'resnet1202', gatedAt: ['full'] },
   ],
   presets: {
     smoke: { ...CIFAR_PRESETS.smoke, models: ['plain20', 'plain32', 'resnet20', 'resnet32'] },

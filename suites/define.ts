@@ -25,8 +25,6 @@ export interface TrainingPreset {
   readonly evalEvery: number;
   /** Models for this preset when not the suite's (e.g. fewer for smoke). */
   readonly models?: readonly string[];
-  /** Whether a failed claim fails the job at this preset (tiny runs only report them). */
-  readonly gateClaims: boolean;
   /** Whether images/s is gated (tiny runs measure start-up more than training). */
   readonly gateThroughput: boolean;
 }
@@ -38,6 +36,13 @@ export interface Claim {
   readonly metric: TrainingMetric;
   readonly lower: string;
   readonly higher: string;
+  /**
+   * Presets whose budget is enough for the claim to hold, where a failure
+   * fails the job; elsewhere it is evaluated and reported only. (Degradation
+   * shows within a few hundred iterations; "deeper ResNets are better" needs
+   * the full schedule.)
+   */
+  readonly gatedAt: readonly PresetName[];
 }
 
 interface SuiteBase {
@@ -77,13 +82,13 @@ export function defineSuite<S extends Suite>(suite: S): S {
 
 /** Shared CIFAR-10 settings: `smoke` runs anywhere in minutes on generated data at width 4. */
 export const CIFAR_PRESETS = {
-  smoke: { dataset: 'synthetic', iterations: 40, seeds: 2, batchSize: 32, width: 4, trainLimit: 512, testLimit: 256, logEvery: 10, evalEvery: 40, gateClaims: false, gateThroughput: false },
+  smoke: { dataset: 'synthetic', iterations: 40, seeds: 2, batchSize: 32, width: 4, trainLimit: 512, testLimit: 256, logEvery: 10, evalEvery: 40, gateThroughput: false },
   /**
    * Real CIFAR-10, a shortened schedule (300 iterations, the paper's shape), two
    * seeds. On a 2-core CPU runner with native TensorFlow (~100 images/s for
    * ResNet-20) four CIFAR models take about 100 minutes: run it as two shards
    * (--shard 1/2, 2/2) to stay under an hour each, or on a GPU.
    */
-  nightly: { dataset: 'cifar10', iterations: 300, seeds: 2, batchSize: 128, logEvery: 25, evalEvery: 300, gateClaims: true, gateThroughput: true },
-  full: { dataset: 'cifar10', iterations: 64_000, seeds: 5, batchSize: 128, logEvery: 100, evalEvery: 1_000, gateClaims: true, gateThroughput: true },
+  nightly: { dataset: 'cifar10', iterations: 300, seeds: 2, batchSize: 128, logEvery: 25, evalEvery: 300, gateThroughput: true },
+  full: { dataset: 'cifar10', iterations: 64_000, seeds: 5, batchSize: 128, logEvery: 100, evalEvery: 1_000, gateThroughput: true },
 } as const satisfies Record<PresetName, TrainingPreset>;

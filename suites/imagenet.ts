@@ -2,9 +2,9 @@ import { defineSuite, type TrainingPreset } from './define.js';
 
 /** ImageNet presets: smoke needs a small ImageNet-layout folder (--data); nightly wants a GPU runner. */
 const IMAGENET_PRESETS = {
-  smoke: { dataset: 'imagenet', iterations: 20, seeds: 1, batchSize: 16, width: 4, imageSize: 64, logEvery: 5, evalEvery: 20, gateClaims: false, gateThroughput: false },
-  nightly: { dataset: 'imagenet', iterations: 5_000, seeds: 1, batchSize: 256, imageSize: 224, logEvery: 100, evalEvery: 1_000, gateClaims: false, gateThroughput: true },
-  full: { dataset: 'imagenet', iterations: 600_000, seeds: 1, batchSize: 256, imageSize: 224, logEvery: 500, evalEvery: 5_000, gateClaims: true, gateThroughput: true },
+  smoke: { dataset: 'imagenet', iterations: 20, seeds: 1, batchSize: 16, width: 4, imageSize: 64, logEvery: 5, evalEvery: 20, gateThroughput: false },
+  nightly: { dataset: 'imagenet', iterations: 5_000, seeds: 1, batchSize: 256, imageSize: 224, logEvery: 100, evalEvery: 1_000, gateThroughput: true },
+  full: { dataset: 'imagenet', iterations: 600_000, seeds: 1, batchSize: 256, imageSize: 224, logEvery: 500, evalEvery: 5_000, gateThroughput: true },
 } as const satisfies Record<string, TrainingPreset>;
 
 /** Table 2 and Fig. 4: the degradation problem on ImageNet, and shortcuts removing it. */
@@ -17,9 +17,9 @@ export const plainVsResidual = defineSuite({
   models: ['plain18', 'plain34', 'resnet18-a', 'resnet34-a'],
   metrics: ['top1Error10Crop', 'testError', 'trainError'],
   claims: [
-    { id: 'plain34-worse', text: 'plain-34 has higher training error than plain-18', metric: 'trainError', lower: 'plain18', higher: 'plain34' },
-    { id: 'resnet34-better', text: 'ResNet-34 has lower 10-crop top-1 error than ResNet-18', metric: 'top1Error10Crop', lower: 'resnet34-a', higher: 'resnet18-a' },
-    { id: 'resnet34-beats-plain34', text: 'ResNet-34 has lower 10-crop top-1 error than plain-34', metric: 'top1Error10Crop', lower: 'resnet34-a', higher: 'plain34' },
+    { id: 'plain34-worse', text: 'plain-34 has higher training error than plain-18', metric: 'trainError', lower: 'plain18', higher: 'plain34', gatedAt: ['full'] },
+    { id: 'resnet34-better', text: 'ResNet-34 has lower 10-crop top-1 error than ResNet-18', metric: 'top1Error10Crop', lower: 'resnet34-a', higher: 'resnet18-a', gatedAt: ['full'] },
+    { id: 'resnet34-beats-plain34', text: 'ResNet-34 has lower 10-crop top-1 error than plain-34', metric: 'top1Error10Crop', lower: 'resnet34-a', higher: 'plain34', gatedAt: ['full'] },
   ],
   presets: IMAGENET_PRESETS,
 });
@@ -34,9 +34,9 @@ export const depth = defineSuite({
   models: ['resnet34-a', 'resnet34', 'resnet34-c', 'resnet50', 'resnet101', 'resnet152'],
   metrics: ['top1Error10Crop', 'top5Error10Crop', 'testError'],
   claims: [
-    { id: 'b-beats-a', text: 'ResNet-34 B has lower top-1 error than A', metric: 'top1Error10Crop', lower: 'resnet34', higher: 'resnet34-a' },
-    { id: '50-beats-34', text: 'ResNet-50 has lower top-1 error than ResNet-34 B', metric: 'top1Error10Crop', lower: 'resnet50', higher: 'resnet34' },
-    { id: '152-best', text: 'ResNet-152 has lower top-1 error than ResNet-101', metric: 'top1Error10Crop', lower: 'resnet152', higher: 'resnet101' },
+    { id: 'b-beats-a', text: 'ResNet-34 B has lower top-1 error than A', metric: 'top1Error10Crop', lower: 'resnet34', higher: 'resnet34-a', gatedAt: ['full'] },
+    { id: '50-beats-34', text: 'ResNet-50 has lower top-1 error than ResNet-34 B', metric: 'top1Error10Crop', lower: 'resnet50', higher: 'resnet34', gatedAt: ['full'] },
+    { id: '152-best', text: 'ResNet-152 has lower top-1 error than ResNet-101', metric: 'top1Error10Crop', lower: 'resnet152', higher: 'resnet101', gatedAt: ['full'] },
   ],
   presets: { ...IMAGENET_PRESETS, smoke: { ...IMAGENET_PRESETS.smoke, models: ['resnet34-a', 'resnet50'] } },
 });

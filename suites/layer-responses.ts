@@ -11,9 +11,9 @@ export default defineSuite({
   metrics: ['testError', 'meanResponseStd'],
   layerResponses: true,
   claims: [
-    { id: 'resnet20-responds-less', text: 'ResNet-20 responds less than plain-20', metric: 'meanResponseStd', lower: 'resnet20', higher: 'plain20' },
-    { id: 'resnet56-responds-less', text: 'ResNet-56 responds less than plain-56', metric: 'meanResponseStd', lower: 'resnet56', higher: 'plain56' },
-    { id: 'deeper-resnet-responds-less', text: 'ResNet-56 responds less than ResNet-20', metric: 'meanResponseStd', lower: 'resnet56', higher: 'resnet20' },
+    { id: 'resnet20-responds-less', text: 'ResNet-20 responds less than plain-20', metric: 'meanResponseStd', lower: 'resnet20', higher: 'plain20', gatedAt: ['full'] },
+    { id: 'resnet56-responds-less', text: 'ResNet-56 responds less than plain-56', metric: 'meanResponseStd', lower: 'resnet56', higher: 'plain56', gatedAt: ['full'] },
+    { id: 'deeper-resnet-responds-less', text: 'ResNet-56 responds less than ResNet-20', metric: 'meanResponseStd', lower: 'resnet56', higher: 'resnet20', gatedAt: ['full'] },
   ],
   presets: {
     smoke: { ...CIFAR_PRESETS.smoke, models: ['plain20', 'resnet20'] },

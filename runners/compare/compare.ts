@@ -135,10 +135,9 @@ export function compare(results: ResultSet, suite: Suite, baseline: { path: stri
     }
   }
 
-  const gateClaims = preset?.gateClaims ?? true;
   const claims = suite.claims
     .filter((c) => models.includes(c.lower) && models.includes(c.higher))
-    .map((c) => evaluateClaim(c, valuesOf(c.lower, c.metric), valuesOf(c.higher, c.metric), gateClaims));
+    .map((c) => evaluateClaim(c, valuesOf(c.lower, c.metric), valuesOf(c.higher, c.metric), (c.gatedAt as readonly string[]).includes(results.preset)));
 
   const failed = rows.some((r) => r.verdict === 'regression' || r.verdict === 'diverged') || claims.some((c) => c.gated && c.verdict === 'fails');
   const incomplete = problems.length > 0;
