@@ -26,6 +26,8 @@ export interface RunSuiteOptions {
   readonly suite: Suite;
   readonly preset: PresetName;
   readonly overrides: Overrides;
+  /** Where the dataset lives (cifar10, imagenet); not part of the settings. */
+  readonly dataDir?: string;
   readonly shard: { readonly index: number; readonly count: number };
   readonly outDir: string;
   readonly backend: BackendInfo;
@@ -70,7 +72,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<ResultSet> {
       return write(options.outDir, { ...base, wallSeconds: (performance.now() - started) / 1000, runs: [], architecture });
     }
     const training = settings as ResolvedSettings;
-    const data = openDataset({ name: training.dataset, dir: training.dataDir, trainLimit: training.trainLimit, testLimit: training.testLimit, side: training.imageSize });
+    const data = openDataset({ name: training.dataset, dir: options.dataDir, trainLimit: training.trainLimit, testLimit: training.testLimit, side: training.imageSize });
     log(`${suite.name} (${preset}): ${mine.length} of ${expected.length} runs on this shard, ${data.name}, ${training.iterations} iterations each`);
     const runs: UnitResult[] = [];
     for (const [i, unit] of mine.entries()) {

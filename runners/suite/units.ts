@@ -24,10 +24,14 @@ export interface Overrides {
   readonly models?: readonly string[];
   readonly seeds?: number;
   readonly iterations?: number;
-  readonly dataDir?: string;
 }
 
-export type ResolvedSettings = Omit<TrainingPreset, 'models'> & { readonly models: readonly string[]; readonly dataDir?: string };
+/**
+ * What determines the measurements, and so what a baseline must match: no
+ * gating policy (read from the suite when comparing) and no data location
+ * (the same data may live in another folder on another machine).
+ */
+export type ResolvedSettings = Omit<TrainingPreset, 'models' | 'gateThroughput'> & { readonly models: readonly string[] };
 
 export function resolveSettings(suite: Suite, preset: PresetName, overrides: Overrides): ResolvedSettings | { readonly models: readonly string[] } {
   const models = overrides.models ?? (suite.kind === 'training' ? (suite.presets[preset].models ?? suite.models) : suite.models);
@@ -37,13 +41,12 @@ export function resolveSettings(suite: Suite, preset: PresetName, overrides: Ove
   for (const [name, value] of [['--seeds', overrides.seeds], ['--iterations', overrides.iterations]] as const) {
     if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new UsageError(`${name} takes a positive whole number`);
   }
-  const { models: _ignored, ...rest } = base;
+  const { models: _models, gateThroughput: _policy, ...rest } = base;
   return {
     ...rest,
     models,
     ...(overrides.seeds !== undefined ? { seeds: overrides.seeds } : {}),
     ...(overrides.iterations !== undefined ? { iterations: overrides.iterations } : {}),
-    ...(overrides.dataDir !== undefined ? { dataDir: overrides.dataDir } : {}),
   };
 }
 
