@@ -49,7 +49,7 @@ export function comparisonFor(results: ResultSet, explicitBaseline?: string): { 
   if (explicitBaseline && !existsSync(explicitBaseline)) throw new InputError(`baseline not found: ${explicitBaseline}`);
   let data = suite.kind === 'training' ? readBaseline(path) : undefined;
   if (data && !explicitBaseline && JSON.stringify(data.settings) !== JSON.stringify(results.settings)) {
-    process.stderr.write(`${path} was recorded with the preset's settings, not these overrides: not used\n`);
+    process.stderr.write(`${path} was recorded with other settings than these results (overrides, or an older suite definition): not used\n`);
     data = undefined;
   }
   return { comparison: compare(results, suite, data ? { path, data } : undefined), baseline: data };
