@@ -58,3 +58,17 @@ test('SIGTERM stops a running train with a checkpoint (exit 130); --resume compl
   t.regex(resumed.stderr, new RegExp(`resuming resnet8-skip1-w2 at iteration ${stopped.iterations} of 30`));
   t.is(readRunRecord(join(out, 'run.json')).status, 'completed');
 });
+
+test('bad numbers are usage errors before any data is read, naming the flag', (t) => {
+  const missingData = join(tmpdir(), 'no-such-cifar');
+  for (const [args, message] of [
+    [['--lr', 'abc'], /--lr takes a positive number, not "abc"/],
+    [['--iterations', '0'], /--iterations takes a positive whole number, not "0"/],
+    [['--batch-size', '12.5'], /--batch-size takes a positive whole number, not "12.5"/],
+  ] as const) {
+    const { code, stderr } = runCli(['train', '--model', 'resnet20', '--data', missingData, ...args]);
+    t.is(code, 2, stderr);
+    t.regex(stderr, message);
+    t.notRegex(stderr, /CIFAR-10 file not found/, 'the flag is checked before the data');
+  }
+});

@@ -7,6 +7,7 @@ import { type BenchReport, type BenchRow, runBench } from '../bench/bench.js';
 import { UsageError } from '../errors.js';
 import { parseModelName } from '../models/names.js';
 import { PACKAGE_ROOT } from '../paths.js';
+import { wholeNumber } from './options.js';
 
 export interface BenchCommandOptions {
   backends?: string;
@@ -15,12 +16,6 @@ export interface BenchCommandOptions {
   loop: string;
   pytorch?: boolean;
   json?: string;
-}
-
-function positive(flag: string, text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} takes a whole number, not "${text}"`);
-  return n;
 }
 
 /** Runs scripts/bench_pytorch.py; a missing python or torch is a clear error. */
@@ -63,12 +58,12 @@ export async function benchCommand(models: string[], options: BenchCommandOption
   } else {
     backends = [(await initBackend(backendRequest, { gradients: true })).choice];
   }
-  const batch = positive('--batch', options.batch);
-  const samples = positive('--samples', options.samples);
+  const batch = wholeNumber('--batch', options.batch, 1)!;
+  const samples = wholeNumber('--samples', options.samples, 1)!;
   if (options.pytorch) {
     for (const m of names) if (!/^resnet\d+$/.test(m) || parseModelName(m).dataset !== 'cifar10') throw new UsageError(`--pytorch compares CIFAR ResNets (resnet20, resnet56, …), not ${m}`);
   }
-  const report = await runBench({ models: names, backends, batchSize: batch, samples, loopIterations: positive('--loop', options.loop), log: (l) => process.stderr.write(`bench: ${l}\n`) });
+  const report = await runBench({ models: names, backends, batchSize: batch, samples, loopIterations: wholeNumber('--loop', options.loop, 0)!, log: (l) => process.stderr.write(`bench: ${l}\n`) });
   if (options.pytorch) {
     process.stderr.write('bench: PyTorch reference\n');
     report.rows.push(...pytorchRows(names, batch, samples));

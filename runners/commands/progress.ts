@@ -1,6 +1,17 @@
-/** Progress for long transfers: a bar on a terminal, a line every 10 % in logs. */
 import cliProgress from 'cli-progress';
+import type { ProgressEvent } from '../train/train.js';
 
+/** Plain progress lines for logs (CI): one per training-curve point and per evaluation. */
+export function progressLines(label: string, e: ProgressEvent): string {
+  const at = `${label} it ${e.iteration}/${e.iterations}`;
+  const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
+  let out = '';
+  if (e.point) out += `${at} loss ${e.point.loss.toFixed(4)} train-err ${pct(e.point.trainError)} lr ${e.point.learningRate} ${e.point.imagesPerSecond.toFixed(1)} img/s\n`;
+  if (e.test) out += `${at} test-err ${pct(e.test.testError)}\n`;
+  return out;
+}
+
+/** Progress for long transfers: a bar on a terminal, a line every 10 % in logs. */
 export function downloadProgress(): { update: (bytes: number, total: number) => void; stop: () => void } {
   const mb = (n: number) => (n / 1e6).toFixed(1);
   if (!process.stderr.isTTY) {

@@ -14,6 +14,8 @@ import { InputError, UsageError } from '../errors.js';
 import { mergeResults, readResults, type ResultSet } from '../suite/results.js';
 import { runSuite } from '../suite/run.js';
 import { parseShard } from '../suite/units.js';
+import { wholeNumber } from './options.js';
+import { progressLines } from './progress.js';
 import { dataDirectory } from './train.js';
 
 export function suiteByName(name: string): Suite {
@@ -85,14 +87,8 @@ export async function runCommand(name: string, options: RunCommandOptions, backe
   if (!(PRESETS as readonly string[]).includes(options.preset)) throw new UsageError(`unknown preset "${options.preset}": one of ${PRESETS.join(', ')}`);
   const preset = options.preset as PresetName;
   const shard = options.shard ? parseShard(options.shard) : { index: 1, count: 1 };
-  const whole = (flag: string, text: string | undefined) => {
-    if (text === undefined) return undefined;
-    const n = Number(text);
-    if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} takes a positive whole number, not "${text}"`);
-    return n;
-  };
-  const seeds = whole('--seeds', options.seeds);
-  const iterations = whole('--iterations', options.iterations);
+  const seeds = wholeNumber('--seeds', options.seeds, 1);
+  const iterations = wholeNumber('--iterations', options.iterations, 1);
   const dataset = suite.kind === 'training' ? suite.presets[preset].dataset : undefined;
   const dataDir = dataset && dataset !== 'synthetic' ? dataDirectory(options.data, dataset) : undefined;
   const backend = await initBackend(backendRequest, { gradients: suite.kind === 'training' });
@@ -122,10 +118,7 @@ export async function runCommand(name: string, options: RunCommandOptions, backe
       outDir,
       backend,
       log: (line) => process.stderr.write(`${line}\n`),
-      onProgress: (unit, e) => {
-        if (e.point) process.stderr.write(`${unit.id} it ${e.iteration}/${e.iterations} loss ${e.point.loss.toFixed(4)} train-err ${(e.point.trainError * 100).toFixed(2)}% ${e.point.imagesPerSecond.toFixed(1)} img/s\n`);
-        if (e.test) process.stderr.write(`${unit.id} it ${e.iteration}/${e.iterations} test-err ${(e.test.testError * 100).toFixed(2)}%\n`);
-      },
+      onProgress: (unit, e) => process.stderr.write(progressLines(unit.id, e)),
       shouldStop: () => stop,
     });
   } finally {

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { type BackendRequest, describeBackend, initBackend, speedAdvice } from '../backend.js';
 import { UsageError } from '../errors.js';
+import { positiveNumber, wholeNumber } from './options.js';
+import { progressLines } from './progress.js';
 import type { RunRecord } from '../train/record.js';
 import { DATASETS, type DatasetName, openDataset } from '../data/datasets.js';
 import { type ProgressEvent, train } from '../train/train.js';
@@ -33,23 +35,13 @@ export function dataDirectory(flag: string | undefined, dataset: DatasetName): s
   return flag ?? process.env.RESNET_REPRO_DATA ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'resnet-repro', 'data', dataset);
 }
 
-function integer(name: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!Number.isInteger(value)) throw new UsageError(`--${name} takes a whole number, not "${text}"`);
-  return value;
-}
-
 const pct = (x: number | undefined) => (x === undefined ? '–' : `${(x * 100).toFixed(2)}%`);
 
 /** A bar with ETA on a terminal; one line per log point elsewhere (CI logs). */
 function progressReporter(model: string): { onProgress: (e: ProgressEvent) => void; stop: () => void } {
   if (!process.stderr.isTTY) {
     return {
-      onProgress: (e) => {
-        if (e.point) process.stderr.write(`${model} it ${e.iteration}/${e.iterations} loss ${e.point.loss.toFixed(4)} train-err ${pct(e.point.trainError)} lr ${e.point.learningRate} ${e.point.imagesPerSecond.toFixed(1)} img/s\n`);
-        if (e.test) process.stderr.write(`${model} it ${e.iteration}/${e.iterations} test-err ${pct(e.test.testError)}\n`);
-      },
+      onProgress: (e) => process.stderr.write(progressLines(model, e)),
       stop: () => {},
     };
   }
@@ -79,10 +71,17 @@ export async function trainCommand(options: TrainCommandOptions, backendRequest:
   }
   if (options.schedule !== 'plateau' && options.schedule !== 'step') throw new UsageError(`--schedule takes plateau or step, not "${options.schedule}"`);
   const dataset = options.dataset as DatasetName;
-  const seed = integer('seed', options.seed)!;
-  const trainLimit = integer('train-limit', options.trainLimit);
-  const testLimit = integer('test-limit', options.testLimit);
-  const imageSize = integer('image-size', options.imageSize);
+  const seed = wholeNumber('--seed', options.seed)!;
+  const trainLimit = wholeNumber('--train-limit', options.trainLimit, 1);
+  const testLimit = wholeNumber('--test-limit', options.testLimit, 1);
+  const imageSize = wholeNumber('--image-size', options.imageSize, 1);
+  const iterations = wholeNumber('--iterations', options.iterations, 1)!;
+  const learningRate = positiveNumber('--lr', options.lr);
+  // §3.4 and §4.2: 256 for ImageNet, 128 for CIFAR-10.
+  const batchSize = wholeNumber('--batch-size', options.batchSize, 1) ?? (dataset === 'imagenet' ? 256 : 128);
+  const logEvery = wholeNumber('--log-every', options.logEvery, 1)!;
+  const evalEvery = wholeNumber('--eval-every', options.evalEvery, 1)!;
+  const checkpointEvery = wholeNumber('--checkpoint-every', options.checkpointEvery, 1)!;
   // Open the data before the backend: a missing dataset fails in a second, not after loading TensorFlow.
   const data = openDataset({
     name: dataset,
@@ -112,17 +111,16 @@ export async function trainCommand(options: TrainCommandOptions, backendRequest:
     record = await train({
       model: options.model,
       data,
-      iterations: integer('iterations', options.iterations)!,
-      learningRate: options.lr === undefined ? undefined : Number(options.lr),
+      iterations,
+      learningRate,
       imagenetSchedule: options.schedule,
       seed,
       outDir: options.out ?? join('runs', `${options.model}-${dataset}-s${seed}`),
       resume: options.resume ?? false,
-      // §3.4 and §4.2: 256 for ImageNet, 128 for CIFAR-10.
-      batchSize: integer('batch-size', options.batchSize) ?? (dataset === 'imagenet' ? 256 : 128),
-      logEvery: integer('log-every', options.logEvery)!,
-      evalEvery: integer('eval-every', options.evalEvery)!,
-      checkpointEvery: integer('checkpoint-every', options.checkpointEvery)!,
+      batchSize,
+      logEvery,
+      evalEvery,
+      checkpointEvery,
       backend,
       onProgress: progress.onProgress,
       log: (line) => process.stderr.write(`${line}\n`),

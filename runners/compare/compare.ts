@@ -47,7 +47,8 @@ export interface Comparison {
   readonly exitCode: 0 | 1 | 2;
 }
 
-const HIGHER_IS_WORSE: Record<TrainingMetric, 'higher' | 'lower' | 'either'> = {
+/** Which way a metric gets worse. */
+const WORSE_WHEN: Record<TrainingMetric, 'higher' | 'lower' | 'either'> = {
   testError: 'higher',
   trainError: 'higher',
   top1Error10Crop: 'higher',
@@ -123,7 +124,7 @@ export function compare(results: ResultSet, suite: Suite, baseline: { path: stri
       } else if (metric === 'imagesPerSecond' && !sameMachine) {
         rows.push(row('not-comparable', `throughput is gated only against a baseline from the same device (baseline: ${baseline!.data.backend.gpuModel ?? baseline!.data.backend.cpuModel})`, { delta: ours.mean - base.mean }));
       } else {
-        const direction = HIGHER_IS_WORSE[metric];
+        const direction = WORSE_WHEN[metric];
         const rule = metric === 'imagesPerSecond' ? THROUGHPUT_RULE : ERROR_RULE;
         const shift =
           direction === 'either'
