@@ -157,9 +157,10 @@ function createProgram(): Command {
     .argument('[models...]', 'models (default resnet20 resnet56 resnet110)')
     .option('--backends <list>', 'comma-separated backends (default: the one --backend selects)')
     .option('--batch <n>', 'batch size', '128')
-    .option('--samples <n>', 'timed samples per task after 2 warm-up runs', '10')
-    .option('--loop <n>', 'training-loop iterations timed for the harness overhead (0 skips)', '10')
-    .option('--pytorch', 'also run scripts/bench_pytorch.py (needs python3 and torch) and print the ratio')
+    .option('--samples <n>', 'timed runs per task per round (after warm-up: 2 runs in the first round, 1 after)', '5')
+    .option('--rounds <n>', 'rounds; each times every task in turn, ratios are taken within a round', '3')
+    .option('--loop <n>', 'training-loop iterations timed per round for the harness overhead (0 skips)', '5')
+    .option('--pytorch', 'time the same models in PyTorch (scripts/bench_pytorch.py; needs python3 and torch) in the same rounds, and print the ratio')
     .option('--json <file>', 'write the rows as JSON')
     .action(async (models: string[], options: BenchCommandOptions) => {
       await benchCommand(models, options, program.opts<GlobalOptions>().backend);

@@ -5,13 +5,19 @@ SGD (momentum 0.9, weight decay 1e-4) and batch, on the same machine, so the
 tfjs/PyTorch ratio is measured in one run. Not a dependency of the project:
 it needs only torch (the CPU wheel or Debian's python3-torch).
 
-Prints one JSON object per line: model, backend, task, batchSize,
-imagesPerSecond, meanMs, p99Ms, samples.
+One-shot (standalone): prints one JSON object per line and task: model,
+backend, task, batchSize, imagesPerSecond, meanMs, p99Ms, samples.
+
+--serve (what `bench` uses): first prints {"backend": ...}, then answers
+each request line {"model", "task", "samples", "warmup"} with
+{"times": [ms, ...]}, keeping models built between requests. The bench
+alternates these blocks with its own, so both sides see the same machine.
 """
 import argparse
 import json
 import os
 import re
+import sys
 import time
 
 import torch
@@ -67,7 +73,7 @@ class CifarResNet(nn.Module):
         return self.fc(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
 
 
-def timed(fn, samples, warmup=2):
+def timed(fn, samples, warmup):
     for _ in range(warmup):
         fn()
     times = []
@@ -75,8 +81,52 @@ def timed(fn, samples, warmup=2):
         start = time.perf_counter()
         fn()
         times.append((time.perf_counter() - start) * 1000)
-    times.sort()
-    return sum(times) / len(times), times[min(len(times) - 1, int(0.99 * len(times)))], len(times)
+    return times
+
+
+class Bench:
+    """One model's forward and training-step closures, built once."""
+
+    def __init__(self, name, batch):
+        match = re.fullmatch(r"resnet(\d+)", name)
+        if not match or (int(match.group(1)) - 2) % 6:
+            raise SystemExit(f"bench_pytorch.py builds CIFAR ResNets resnet<6n+2>, not {name}")
+        torch.manual_seed(1)
+        self.model = CifarResNet((int(match.group(1)) - 2) // 6)
+        self.x = torch.randn(batch, 3, 32, 32)
+        self.y = torch.arange(batch) % 10
+        self.opt = torch.optim.SGD(self.model.parameters(), lr=0.01, momentum=0.9, weight_decay=1e-4)
+
+    def forward(self):
+        self.model.eval()
+        with torch.no_grad():
+            self.model(self.x)
+
+    def step(self):
+        self.model.train()
+        self.opt.zero_grad(set_to_none=True)
+        loss = F.cross_entropy(self.model(self.x), self.y)
+        loss.backward()
+        self.opt.step()
+        loss.item()
+
+    def task(self, name):
+        return {"forward": self.forward, "train-step": self.step}[name]
+
+
+def serve(batch):
+    benches = {}
+    print(json.dumps({"backend": f"pytorch {torch.__version__}"}), flush=True)
+    for line in sys.stdin:
+        try:
+            request = json.loads(line)
+            model = request["model"]
+            if model not in benches:
+                benches[model] = Bench(model, batch)
+            reply = {"times": timed(benches[model].task(request["task"]), request["samples"], request["warmup"])}
+        except (Exception, SystemExit) as error:  # answer, so the caller can say what failed
+            reply = {"error": str(error)}
+        print(json.dumps(reply), flush=True)
 
 
 def main():
@@ -84,36 +134,21 @@ def main():
     parser.add_argument("--models", default="resnet20,resnet56,resnet110")
     parser.add_argument("--batch", type=int, default=128)
     parser.add_argument("--samples", type=int, default=10)
+    parser.add_argument("--serve", action="store_true", help="answer timing requests on stdin (used by resnet-repro bench)")
     args = parser.parse_args()
     torch.set_num_threads(os.cpu_count() or 1)
-    torch.manual_seed(1)
+    if args.serve:
+        serve(args.batch)
+        return
     backend = f"pytorch {torch.__version__}"
     for name in args.models.split(","):
-        match = re.fullmatch(r"resnet(\d+)", name)
-        if not match or (int(match.group(1)) - 2) % 6:
-            raise SystemExit(f"bench_pytorch.py builds CIFAR ResNets resnet<6n+2>, not {name}")
-        model = CifarResNet((int(match.group(1)) - 2) // 6)
-        x = torch.randn(args.batch, 3, 32, 32)
-        y = torch.arange(args.batch) % 10
-        opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9, weight_decay=1e-4)
-
-        def forward():
-            model.eval()
-            with torch.no_grad():
-                model(x)
-
-        def step():
-            model.train()
-            opt.zero_grad(set_to_none=True)
-            loss = F.cross_entropy(model(x), y)
-            loss.backward()
-            opt.step()
-            loss.item()
-
-        for task, fn in (("forward", forward), ("train-step", step)):
-            mean, p99, n = timed(fn, args.samples)
+        bench = Bench(name, args.batch)
+        for task in ("forward", "train-step"):
+            times = sorted(timed(bench.task(task), args.samples, 2))
+            mean = sum(times) / len(times)
             print(json.dumps({"model": name, "backend": backend, "task": task, "batchSize": args.batch,
-                              "imagesPerSecond": 1000 * args.batch / mean, "meanMs": mean, "p99Ms": p99, "samples": n}), flush=True)
+                              "imagesPerSecond": 1000 * args.batch / mean, "meanMs": mean,
+                              "p99Ms": times[min(len(times) - 1, int(0.99 * len(times)))], "samples": len(times)}), flush=True)
 
 
 if __name__ == "__main__":

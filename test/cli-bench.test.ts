@@ -1,19 +1,74 @@
-/** bench produces its rows; the numbers themselves are measurements, never asserted. */
-import { mkdtempSync, readFileSync } from 'node:fs';
+/** bench produces its rows and paired figures; the numbers themselves are measurements, never asserted. */
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import test from 'ava';
 import type { BenchReport } from '../runners/bench/bench.js';
 import { runCli } from './helpers/cli.js';
 
-test('bench writes forward, train-step, train-loop and pipeline rows, and the harness overhead', (t) => {
-  const json = join(mkdtempSync(join(tmpdir(), 'bench-')), 'bench.json');
-  const { code, stdout, stderr } = runCli(['bench', 'resnet8-w2', '--batch', '4', '--samples', '2', '--loop', '3', '--json', json]);
+const tempDir = () => mkdtempSync(join(tmpdir(), 'bench-'));
+
+/** A `python3` on PATH that runs `script` (JavaScript) with node instead. */
+function fakePython(script: string): NodeJS.ProcessEnv {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'fake.mjs'), script);
+  writeFileSync(join(dir, 'python3'), `#!/bin/sh\nexec "${process.execPath}" "${join(dir, 'fake.mjs')}" "$@"\n`);
+  chmodSync(join(dir, 'python3'), 0o755);
+  return { PATH: `${dir}${delimiter}${process.env.PATH ?? ''}` };
+}
+
+test('bench writes forward, train-step, train-loop and pipeline rows, and the harness overhead per round', (t) => {
+  const json = join(tempDir(), 'bench.json');
+  const { code, stdout, stderr } = runCli(['bench', 'resnet8-w2', '--batch', '4', '--samples', '2', '--rounds', '2', '--loop', '3', '--json', json]);
   t.is(code, 0, stderr);
   const report = JSON.parse(readFileSync(json, 'utf8')) as BenchReport;
-  t.deepEqual(report.rows.map((r) => r.task).sort(), ['forward', 'pipeline', 'train-loop', 'train-step']);
+  t.deepEqual(report.rows.map((r) => r.task), ['pipeline', 'forward', 'train-step', 'train-loop']);
   for (const r of report.rows) t.true(r.imagesPerSecond > 0 && r.samples >= 2, `${r.task}: ${JSON.stringify(r)}`);
-  t.regex(stdout, /harness overhead resnet8-w2 on \w+: -?\d+\.\d %/);
+  const model = report.rows.filter((r) => r.task !== 'pipeline');
+  for (const r of model) t.is(r.roundImagesPerSecond.length, 2, r.task);
+  t.is(model.find((r) => r.task === 'train-loop')!.samples, 2 * 3);
+  const overhead = report.paired.find((f) => f.kind === 'harness-overhead')!;
+  t.is(overhead.rounds.length, 2);
+  t.true(overhead.min <= overhead.median && overhead.median <= overhead.max);
+  t.regex(stdout, /harness overhead resnet8-w2 on \w+: [+-]\d+\.\d % \(rounds [+-]\d+\.\d % … [+-]\d+\.\d %\)/);
+});
+
+test('the reference is timed in the same rounds, in alternating order, and each ratio comes from its own round', (t) => {
+  const log = join(tempDir(), 'requests.log');
+  // Answers like scripts/bench_pytorch.py --serve; a round takes 4 ms per run, then 8, then 12.
+  const env = fakePython(`
+    import { appendFileSync } from 'node:fs';
+    import { createInterface } from 'node:readline';
+    console.log(JSON.stringify({ backend: 'fake-torch 0.1' }));
+    let n = 0;
+    for await (const line of createInterface({ input: process.stdin })) {
+      const r = JSON.parse(line);
+      appendFileSync(${JSON.stringify(log)}, r.task + ' ' + r.warmup + '\\n');
+      const ms = 4 * (1 + Math.floor(n++ / 2));
+      console.log(JSON.stringify({ times: Array(r.samples).fill(ms) }));
+    }
+  `);
+  const json = join(tempDir(), 'bench.json');
+  const { code, stdout, stderr } = runCli(['bench', 'resnet8', '--batch', '2', '--samples', '2', '--rounds', '3', '--loop', '0', '--pytorch', '--json', json], env);
+  t.is(code, 0, stderr);
+  t.deepEqual(readFileSync(log, 'utf8').trim().split('\n'), ['train-step 2', 'forward 2', 'forward 1', 'train-step 1', 'train-step 1', 'forward 1']);
+  const report = JSON.parse(readFileSync(json, 'utf8')) as BenchReport;
+  const row = (backend: string, task: string) => report.rows.find((r) => r.backend === backend && r.task === task)!;
+  t.deepEqual(row('fake-torch 0.1', 'train-step').roundImagesPerSecond, [500, 250, 1000 / 6]);
+  for (const task of ['forward', 'train-step'] as const) {
+    const ours = report.rows.find((r) => r.task === task && r.backend !== 'fake-torch 0.1')!;
+    const figure = report.paired.find((f) => f.kind === 'vs-reference' && f.task === task)!;
+    t.is(figure.against, 'fake-torch 0.1');
+    figure.rounds.forEach((ratio, i) => t.true(Math.abs(ratio - ours.roundImagesPerSecond[i]! / row('fake-torch 0.1', task).roundImagesPerSecond[i]!) < 1e-9));
+  }
+  t.regex(stdout, /resnet8 +\w+ +train-step .* \d+\.\d\d× \(\d+\.\d\d–\d+\.\d\d\)/);
+});
+
+test('--pytorch without torch says how to install it', (t) => {
+  const env = fakePython(`console.error("ModuleNotFoundError: No module named 'torch'"); process.exit(1);`);
+  const { code, stderr } = runCli(['bench', 'resnet8', '--batch', '2', '--samples', '1', '--rounds', '1', '--loop', '0', '--pytorch'], env);
+  t.is(code, 2);
+  t.regex(stderr, /torch is not installed \(pip install torch/);
 });
 
 test('--pytorch compares only CIFAR ResNets, and says so', (t) => {

@@ -1,14 +1,22 @@
 /**
  * `resnet-repro bench`: throughput of the forward pass and of a training step
  * (images/s, mean and p99 step time; warm-up excluded) per model × backend,
- * measured with tinybench; the input pipeline on its own; and our training
- * loop against a bare step on the same batch size (the harness overhead).
+ * measured with tinybench; the input pipeline on its own; our training loop
+ * against a bare step on the same batch size (the harness overhead); and,
+ * when given, a reference framework on the same models.
+ *
+ * This machine's speed drifts by tens of percent over minutes, so a ratio of
+ * two figures measured minutes apart says little. Every figure is therefore
+ * measured in rounds: each round times every task of a model in turn (the
+ * order reversed every other round), and ratios are taken within a round,
+ * then summarised by their median and range over the rounds.
  * Benchmarks are commands whose numbers are written down, never assertions.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { max, mean, median, min, quantileSorted } from 'simple-statistics';
 import { Bench } from 'tinybench';
 import { type BackendChoice, type BackendInfo, initBackend } from '../backend.js';
 import { openDataset } from '../data/datasets.js';
@@ -18,153 +26,234 @@ import { parseModelName } from '../models/names.js';
 import { SGD_RECIPE } from '../train/schedule.js';
 import { Sgd } from '../train/sgd.js';
 import { train } from '../train/train.js';
+import type { ReferenceRunner } from './pytorch.js';
 
 export type BenchTask = 'forward' | 'train-step' | 'train-loop' | 'pipeline';
 
 export interface BenchRow {
   readonly model: string;
-  /** A tfjs backend, or "pytorch <version>" for the reference script's rows. */
+  /** A tfjs backend, "js" for the input pipeline, or the reference's name (e.g. "pytorch 2.13.0+cpu"). */
   readonly backend: string;
   readonly task: BenchTask;
   readonly batchSize: number;
+  /** Median over rounds of each round's images/s. */
   readonly imagesPerSecond: number;
+  /** Each round's images/s: batch size / that round's mean time per run. */
+  readonly roundImagesPerSecond: number[];
+  /** Mean and 99th percentile of all timed runs' milliseconds. */
   readonly meanMs: number;
   readonly p99Ms: number;
   readonly samples: number;
+}
+
+/** A ratio measured within each round: ours / reference images/s, or loop / bare-step time − 1. */
+export interface PairedFigure {
+  readonly kind: 'vs-reference' | 'harness-overhead';
+  readonly model: string;
+  readonly backend: string;
+  readonly task: BenchTask;
+  /** The reference's name, or "train-step" for the harness overhead. */
+  readonly against: string;
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+  readonly rounds: number[];
 }
 
 export interface BenchOptions {
   readonly models: readonly string[];
   readonly backends: readonly BackendChoice[];
   readonly batchSize: number;
-  /** Measured samples per task (after warm-up). */
+  /** Timed runs per task per round (after warm-up: 2 runs in the first round, 1 after). */
   readonly samples: number;
-  /** Training-loop iterations timed for the harness overhead (0 skips it). */
+  readonly rounds: number;
+  /** Training-loop iterations timed per round for the harness overhead (0 skips it). */
   readonly loopIterations: number;
+  /** Times the same models in another framework, interleaved with ours. */
+  readonly reference?: ReferenceRunner;
   readonly log?: (line: string) => void;
 }
 
 export interface BenchReport {
   readonly createdAt: string;
+  readonly batchSize: number;
+  readonly rounds: number;
   readonly backends: readonly Pick<BackendInfo, 'choice' | 'versions' | 'cpuModel' | 'gpuModel'>[];
   readonly rows: BenchRow[];
+  readonly paired: PairedFigure[];
 }
 
-/** Runs tinybench tasks; rows use 1000 / mean latency (tinybench's mean throughput averages per-sample rates and overstates). */
-async function measure(tasks: { name: string; fn: () => void | Promise<void> }[], samples: number): Promise<Map<string, { meanMs: number; p99Ms: number; samples: number }>> {
-  const bench = new Bench({ iterations: samples, time: 0, warmupIterations: 2, warmupTime: 0 });
-  for (const t of tasks) bench.add(t.name, t.fn);
-  await bench.run();
-  const out = new Map<string, { meanMs: number; p99Ms: number; samples: number }>();
-  for (const task of bench.tasks) {
-    const result = task.result;
-    if (result.state !== 'completed') throw new Error(`benchmark ${task.name} ${result.state}${'error' in result ? `: ${String(result.error)}` : ''}`);
-    out.set(task.name, { meanMs: result.latency.mean, p99Ms: result.latency.p99, samples: result.latency.samplesCount });
-  }
-  return out;
-}
+/** Per-run milliseconds of `samples` timed runs after `warmup` untimed ones. */
+type Block = (samples: number, warmup: number) => Promise<number[]>;
 
-const row = (model: string, backend: string, task: BenchTask, batchSize: number, m: { meanMs: number; p99Ms: number; samples: number }): BenchRow => ({
-  model,
-  backend,
-  task,
-  batchSize,
-  imagesPerSecond: (1000 * batchSize) / m.meanMs,
-  ...m,
-});
+/** A block timed by tinybench. */
+const tinybenchBlock =
+  (name: string, fn: () => void | Promise<void>): Block =>
+  async (samples, warmup) => {
+    const bench = new Bench({ iterations: samples, time: 0, warmup: warmup > 0, warmupIterations: warmup, warmupTime: 0, retainSamples: true });
+    bench.add(name, fn);
+    await bench.run();
+    const result = bench.tasks[0]!.result;
+    if (result.state !== 'completed') throw new Error(`benchmark ${name} ${result.state}${'error' in result ? `: ${String(result.error)}` : ''}`);
+    return [...(result.latency.samples ?? [])];
+  };
 
-/** Forward and bare training step of one model on the active backend. */
-async function benchModel(name: string, backend: string, options: BenchOptions): Promise<BenchRow[]> {
+/** Forward pass and bare training step of one model on the active backend, built once for all rounds. */
+function modelBlocks(name: string, batchSize: number): { forward: Block; step: Block; dispose: () => void } {
   const spec = parseModelName(name);
   const built = buildModel(spec, { seed: 1 });
-  const b = options.batchSize;
-  const x = tf.randomNormal([b, spec.inputSize, spec.inputSize, 3], 0, 1, 'float32', 1);
-  const labels = tf.oneHot(tf.tensor1d(Array.from({ length: b }, (_, i) => i % spec.numClasses), 'int32'), spec.numClasses);
+  const x = tf.randomNormal([batchSize, spec.inputSize, spec.inputSize, 3], 0, 1, 'float32', 1);
+  const labels = tf.oneHot(tf.tensor1d(Array.from({ length: batchSize }, (_, i) => i % spec.numClasses), 'int32'), spec.numClasses);
   const variables = built.model.trainableWeights.map((w) => w.read() as tf.Variable);
   const sgd = new Sgd(SGD_RECIPE, new Set(decayedWeights(built).map((w) => w.name)));
-  try {
-    const results = await measure(
-      [
-        { name: 'forward', fn: () => tf.tidy(() => void (built.model.apply(x, { training: false }) as tf.Tensor).dataSync()) },
-        {
-          // What the loop does per step, without batch preparation or bookkeeping.
-          name: 'train-step',
-          fn: () =>
-            tf.tidy(() => {
-              const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(labels, built.model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, variables);
-              value.dataSync();
-              sgd.apply(variables, grads, 0.01);
-            }),
-        },
-      ],
-      options.samples,
-    );
-    return [row(spec.name, backend, 'forward', b, results.get('forward')!), row(spec.name, backend, 'train-step', b, results.get('train-step')!)];
-  } finally {
-    sgd.dispose();
-    built.model.dispose();
-    tf.dispose([x, labels]);
-  }
+  return {
+    forward: tinybenchBlock('forward', () => tf.tidy(() => void (built.model.apply(x, { training: false }) as tf.Tensor).dataSync())),
+    // What the loop does per step, without batch preparation or bookkeeping.
+    step: tinybenchBlock('train-step', () =>
+      tf.tidy(() => {
+        const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(labels, built.model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, variables);
+        value.dataSync();
+        sgd.apply(variables, grads, 0.01);
+      }),
+    ),
+    dispose: () => {
+      sgd.dispose();
+      built.model.dispose();
+      tf.dispose([x, labels]);
+    },
+  };
 }
 
 /**
  * The training loop itself on generated data: per-iteration wall time
  * between consecutive progress events (batch preparation, the step, the
- * bookkeeping), warm-up and the final evaluation excluded.
+ * bookkeeping); a fresh run each time, its first iterations and the final
+ * evaluation excluded.
  */
-async function benchLoop(name: string, info: BackendInfo, options: BenchOptions): Promise<BenchRow> {
-  const stamps: number[] = [];
-  const dir = mkdtempSync(join(tmpdir(), 'bench-loop-'));
-  try {
-    await train({
-      model: name,
-      data: openDataset({ name: 'synthetic', trainLimit: Math.max(options.batchSize * 4, 512), testLimit: 16 }),
-      iterations: options.loopIterations + 2,
-      seed: 1,
-      outDir: dir,
-      resume: false,
-      batchSize: options.batchSize,
-      logEvery: 1,
-      evalEvery: options.loopIterations + 2,
-      checkpointEvery: options.loopIterations + 2,
-      backend: info,
-      onProgress: (e) => {
-        if (e.point) stamps.push(performance.now());
-      },
-    });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-  const deltas = stamps.slice(1).map((t, i) => t - stamps[i]!).slice(1); // the first two iterations are warm-up
-  const sorted = [...deltas].sort((a, b) => a - b);
-  const meanMs = deltas.reduce((a, b) => a + b, 0) / deltas.length;
-  return row(parseModelName(name).name, info.choice, 'train-loop', options.batchSize, { meanMs, p99Ms: sorted[Math.min(sorted.length - 1, Math.floor(0.99 * sorted.length))]!, samples: deltas.length });
-}
+const loopBlock =
+  (name: string, info: BackendInfo, batchSize: number): Block =>
+  async (samples, warmup) => {
+    const stamps: number[] = [];
+    const dir = mkdtempSync(join(tmpdir(), 'bench-loop-'));
+    const skip = Math.max(warmup, 1); // the first delta starts at the first logged iteration
+    try {
+      await train({
+        model: name,
+        data: openDataset({ name: 'synthetic', trainLimit: Math.max(batchSize * 4, 512), testLimit: 16 }),
+        iterations: samples + skip + 1,
+        seed: 1,
+        outDir: dir,
+        resume: false,
+        batchSize,
+        logEvery: 1,
+        evalEvery: samples + skip + 1,
+        checkpointEvery: samples + skip + 1,
+        backend: info,
+        onProgress: (e) => {
+          if (e.point) stamps.push(performance.now());
+        },
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    return stamps.slice(1).map((t, i) => t - stamps[i]!).slice(skip);
+  };
 
 /** The CIFAR input pipeline alone: augmentation of in-memory images into a float batch. */
-async function benchPipeline(options: BenchOptions): Promise<BenchRow> {
+function pipelineBlock(batchSize: number): Block {
   const data = openDataset({ name: 'synthetic', trainLimit: 4096, testLimit: 16 });
   let it = 0;
-  const results = await measure(
-    [{ name: 'pipeline', fn: async () => void (await data.trainBatch(Uint32Array.from({ length: options.batchSize }, (_, i) => (it * options.batchSize + i) % 4096), rng(1, 'augment', it++))) }],
-    Math.max(options.samples, 20),
-  );
-  return row('cifar-augmentation', 'js', 'pipeline', options.batchSize, results.get('pipeline')!);
+  return tinybenchBlock('pipeline', async () => void (await data.trainBatch(Uint32Array.from({ length: batchSize }, (_, i) => (it * batchSize + i) % 4096), rng(1, 'augment', it++))));
+}
+
+interface Series {
+  readonly model: string;
+  readonly backend: string;
+  readonly task: BenchTask;
+  readonly block: Block;
+  /** Per round, the timed runs' milliseconds. */
+  readonly rounds: number[][];
+}
+
+function toRow(s: Series, batchSize: number): BenchRow {
+  const all = s.rounds.flat().sort((a, b) => a - b);
+  const roundImagesPerSecond = s.rounds.map((r) => (1000 * batchSize) / mean(r));
+  return {
+    model: s.model,
+    backend: s.backend,
+    task: s.task,
+    batchSize,
+    imagesPerSecond: median(roundImagesPerSecond),
+    roundImagesPerSecond,
+    meanMs: mean(all),
+    p99Ms: quantileSorted(all, 0.99),
+    samples: all.length,
+  };
+}
+
+function paired(kind: PairedFigure['kind'], ours: Series, against: Series, value: (ours: number[], against: number[]) => number): PairedFigure {
+  const rounds = ours.rounds.map((r, i) => value(r, against.rounds[i]!));
+  return { kind, model: ours.model, backend: ours.backend, task: ours.task, against: kind === 'harness-overhead' ? against.task : against.backend, median: median(rounds), min: min(rounds), max: max(rounds), rounds };
+}
+
+/** Times one model's series in `options.rounds` rounds, reversing the order every other round. */
+async function measureRounds(series: Series[], options: BenchOptions, label: string): Promise<void> {
+  const log = options.log ?? (() => {});
+  for (let round = 0; round < options.rounds; round++) {
+    log(`${label}: round ${round + 1}/${options.rounds}`);
+    const order = round % 2 === 0 ? series : [...series].reverse();
+    for (const s of order) {
+      const samples = s.task === 'train-loop' ? options.loopIterations : options.samples;
+      s.rounds.push(await s.block(samples, round === 0 ? 2 : 1));
+    }
+  }
 }
 
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
-  const log = options.log ?? (() => {});
+  const { batchSize, reference } = options;
   const rows: BenchRow[] = [];
+  const figures: PairedFigure[] = [];
   const backends: BenchReport['backends'][number][] = [];
-  rows.push(await benchPipeline(options));
+
+  const pipeline: Series = { model: 'cifar-augmentation', backend: 'js', task: 'pipeline', block: pipelineBlock(batchSize), rounds: [] };
+  pipeline.rounds.push(await pipeline.block(Math.max(options.samples, 20), 2));
+  rows.push(toRow(pipeline, batchSize));
+
   for (const choice of options.backends) {
     const info = await initBackend(choice, { gradients: true });
     backends.push({ choice: info.choice, versions: info.versions, cpuModel: info.cpuModel, gpuModel: info.gpuModel });
     for (const model of options.models) {
-      log(`${choice}: ${model}`);
-      rows.push(...(await benchModel(model, info.choice, options)));
-      if (options.loopIterations > 0) rows.push(await benchLoop(model, info, options));
+      const blocks = modelBlocks(model, batchSize);
+      const name = parseModelName(model).name;
+      const ours = (task: BenchTask, block: Block): Series => ({ model: name, backend: info.choice, task, block, rounds: [] });
+      const forward = ours('forward', blocks.forward);
+      const step = ours('train-step', blocks.step);
+      const loop = options.loopIterations > 0 ? ours('train-loop', loopBlock(model, info, batchSize)) : undefined;
+      const theirs = (task: 'forward' | 'train-step'): Series | undefined =>
+        reference && { model: name, backend: reference.backend, task, block: (n, w) => reference.time(name, task, n, w), rounds: [] };
+      const refForward = theirs('forward');
+      const refStep = theirs('train-step');
+      // Step and loop stay adjacent in both orders: the overhead compares neighbours.
+      const series = [forward, step, loop, refStep, refForward].filter((s): s is Series => s !== undefined);
+      try {
+        await measureRounds(series, options, `${info.choice}: ${name}`);
+      } finally {
+        blocks.dispose();
+      }
+      rows.push(...[forward, step, loop, refForward, refStep].filter((s): s is Series => s !== undefined).map((s) => toRow(s, batchSize)));
+      const throughputRatio = (a: number[], b: number[]) => mean(b) / mean(a);
+      if (refForward && refStep) {
+        figures.push(paired('vs-reference', forward, refForward, throughputRatio), paired('vs-reference', step, refStep, throughputRatio));
+        if (loop) figures.push(paired('vs-reference', loop, refStep, throughputRatio));
+      }
+      if (loop) figures.push(paired('harness-overhead', loop, step, (a, b) => mean(a) / mean(b) - 1));
     }
   }
-  return { createdAt: new Date().toISOString(), backends, rows };
+  // A reference row per model and task, once, even when several backends were timed against it.
+  const seen = new Set<string>();
+  const unique = rows.filter((r) => {
+    const key = `${r.model} ${r.backend} ${r.task}`;
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
+  return { createdAt: new Date().toISOString(), batchSize, rounds: options.rounds, backends, rows: unique, paired: figures };
 }

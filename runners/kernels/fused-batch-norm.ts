@@ -9,8 +9,11 @@
  * The layer is tfjs-layers' own BatchNormalization (same weights, moving
  * statistics updated the same way); only its training path on the
  * 'tensorflow' backend changes. Elsewhere, and at inference, it is unchanged.
- * One difference: TensorFlow's batch variance for the moving average is
- * Bessel-corrected (×n/(n−1), n = N·H·W ≥ 8k here), tfjs's is not.
+ * The moving statistics are updated inside the forward kernel too
+ * (its exponential_avg_factor), which saves tfjs-layers' three kernels per
+ * statistic per layer. One difference: TensorFlow's batch variance for the
+ * moving average is Bessel-corrected (×n/(n−1), n = N·H·W ≥ 8k here),
+ * tfjs's is not.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -29,8 +32,19 @@ function nativeBackend(): NodeBackend | undefined {
   return tf.getBackend() === 'tensorflow' ? (tf.backend() as unknown as NodeBackend) : undefined;
 }
 
-/** y, and the batch mean and variance, of training-mode BN over N, H, W of an NHWC tensor; differentiable in x, gamma and beta. */
-export function fusedTrainingBatchNorm(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number): { y: tf.Tensor4D; mean: tf.Tensor1D; variance: tf.Tensor1D } {
+/**
+ * Training-mode BN over N, H, W of an NHWC tensor, differentiable in x, gamma
+ * and beta; also returns the moving mean and variance after this batch,
+ * m ← (1 − f)·m + f·batch with f = `averagingFactor` (tfjs-layers' 1 − momentum).
+ */
+export function fusedTrainingBatchNorm(
+  x: tf.Tensor4D,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  moving: { mean: tf.Tensor1D; variance: tf.Tensor1D },
+  epsilon: number,
+  averagingFactor: number,
+): { y: tf.Tensor4D; movingMean: tf.Tensor1D; movingVariance: tf.Tensor1D } {
   const backend = nativeBackend();
   if (!backend) throw new Error('fused batch norm needs the tensorflow backend');
   const b = backend.binding;
@@ -41,15 +55,16 @@ export function fusedTrainingBatchNorm(x: tf.Tensor4D, gamma: tf.Tensor1D, beta:
     { name: 'data_format', type: b.TF_ATTR_STRING, value: 'NHWC' },
     { name: 'is_training', type: b.TF_ATTR_BOOL, value: true },
   ];
-  let mean: tf.Tensor1D | undefined;
-  let variance: tf.Tensor1D | undefined;
+  const forwardAttrs = [...common, { name: 'exponential_avg_factor', type: b.TF_ATTR_FLOAT, value: averagingFactor }];
+  let movingMean: tf.Tensor1D | undefined;
+  let movingVariance: tf.Tensor1D | undefined;
   const forward = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [input, scale, offset, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-    const empty = tf.tensor1d([], 'float32');
-    const [y, batchMean, batchVariance, r1, r2, r3] = backend.executeMultipleOutputs('FusedBatchNormV3', common, [input as tf.Tensor, scale as tf.Tensor, offset as tf.Tensor, empty, empty], 6);
-    mean = tf.keep(batchMean as tf.Tensor1D);
-    variance = tf.keep(batchVariance as tf.Tensor1D);
-    save([input as tf.Tensor, scale as tf.Tensor, r1!, r2!, r3!]);
+    // With a factor below 1, outputs 1 and 2 are the updated moving statistics, not the batch's.
+    const [y, mean, variance, r1, r2, r3] = backend.executeMultipleOutputs('FusedBatchNormV3', forwardAttrs, [input, scale, offset, moving.mean, moving.variance], 6);
+    movingMean = tf.keep(mean as tf.Tensor1D);
+    movingVariance = tf.keep(variance as tf.Tensor1D);
+    save([input, scale, r1!, r2!, r3!]);
     return {
       value: y!,
       gradFunc: (dy, saved) => {
@@ -60,7 +75,7 @@ export function fusedTrainingBatchNorm(x: tf.Tensor4D, gamma: tf.Tensor1D, beta:
     };
   });
   const y = forward(x, gamma, beta) as tf.Tensor4D;
-  return { y, mean: mean!, variance: variance! };
+  return { y, movingMean: movingMean!, movingVariance: movingVariance! };
 }
 
 /** The parts of tfjs-layers' BatchNormalization this subclass reads (not in its public typings). */
@@ -89,13 +104,12 @@ export class FusedTrainingBatchNorm extends BatchNormalization {
     const lastAxis = self.axis === 3 || self.axis === -1 || (Array.isArray(self.axis) && self.axis.length === 1 && (self.axis[0] === 3 || self.axis[0] === -1));
     if (!kwargs.training || x.rank !== 4 || !lastAxis || !nativeBackend()) return super.call(inputs, kwargs);
     return tf.tidy(() => {
-      const { y, mean, variance } = fusedTrainingBatchNorm(x as tf.Tensor4D, self.gamma.read() as tf.Tensor1D, self.beta.read() as tf.Tensor1D, self.epsilon);
-      // Moving statistics exactly as tfjs-layers updates them: v ← v − (v − batch)·(1 − momentum).
-      for (const [moving, batch] of [[self.movingMean, mean], [self.movingVariance, variance]] as const) {
-        const value = moving.read();
-        moving.write(tf.sub(value, tf.mul(tf.sub(value, batch), 1 - self.momentum)));
-      }
-      tf.dispose([mean, variance]);
+      const moving = { mean: self.movingMean.read() as tf.Tensor1D, variance: self.movingVariance.read() as tf.Tensor1D };
+      // tfjs-layers' update, v ← v − (v − batch)·(1 − momentum), done by the kernel.
+      const { y, movingMean, movingVariance } = fusedTrainingBatchNorm(x as tf.Tensor4D, self.gamma.read() as tf.Tensor1D, self.beta.read() as tf.Tensor1D, moving, self.epsilon, 1 - self.momentum);
+      self.movingMean.write(movingMean);
+      self.movingVariance.write(movingVariance);
+      tf.dispose([movingMean, movingVariance]);
       return y;
     });
   }

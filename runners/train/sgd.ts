@@ -13,6 +13,8 @@ export interface SgdConfig {
 
 export class Sgd {
   readonly velocity = new Map<string, tf.Variable>();
+  /** μ and λ as tensors, made once: a number operand becomes a new tensor per use. */
+  private constants?: { momentum: tf.Scalar; weightDecay: tf.Scalar };
 
   constructor(
     private readonly config: SgdConfig,
@@ -21,23 +23,28 @@ export class Sgd {
 
   /** Applies one step; `grads` maps variable names to gradients. */
   apply(variables: readonly tf.Variable[], grads: tf.NamedTensorMap, learningRate: number): void {
+    this.constants ??= { momentum: tf.keep(tf.scalar(this.config.momentum)), weightDecay: tf.keep(tf.scalar(this.config.weightDecay)) };
+    const { momentum, weightDecay } = this.constants;
     tf.tidy(() => {
+      const rate = tf.scalar(learningRate);
       for (const w of variables) {
         const g = grads[w.name];
         if (!g) throw new Error(`no gradient for ${w.name}`);
-        const step = this.decayed.has(w.name) ? tf.add(g, tf.mul(w, this.config.weightDecay)) : g;
+        const step = this.decayed.has(w.name) ? tf.add(g, tf.mul(w, weightDecay)) : g;
         let v = this.velocity.get(w.name);
         if (!v) {
           v = tf.variable(tf.zerosLike(w), false, `${w.name}/velocity`);
           this.velocity.set(w.name, v);
         }
-        v.assign(tf.add(tf.mul(v, this.config.momentum), tf.mul(step, learningRate)));
+        v.assign(tf.add(tf.mul(v, momentum), tf.mul(step, rate)));
         w.assign(tf.sub(w, v));
       }
     });
   }
 
   dispose(): void {
+    if (this.constants) tf.dispose([this.constants.momentum, this.constants.weightDecay]);
+    this.constants = undefined;
     for (const v of this.velocity.values()) v.dispose();
     this.velocity.clear();
   }

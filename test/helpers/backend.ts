@@ -1,8 +1,7 @@
 /**
  * Tests run on the backend CI asks for (RESNET_REPRO_BACKEND), else on the
- * best one present, like the CLI. Gradient tests need one that can train:
- * wasm cannot (no Conv2DBackpropFilter; backend.test.ts checks that it says
- * so), so under wasm they run on cpu.
+ * best one present, like the CLI. Gradient tests run there too: wasm
+ * trains with our composed Conv2DBackpropFilter kernel (backend.test.ts).
  */
 import { type BackendInfo, type BackendRequest, initBackend } from '../../runners/backend.js';
 
@@ -11,6 +10,5 @@ export function requestedBackend(): BackendRequest {
 }
 
 export function useBackend(needs: { gradients?: boolean } = {}): Promise<BackendInfo> {
-  const request = requestedBackend();
-  return initBackend(needs.gradients && request === 'wasm' ? 'cpu' : request, needs);
+  return initBackend(requestedBackend(), needs);
 }
