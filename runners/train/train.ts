@@ -173,6 +173,133 @@ export async function train(options: TrainOptions): Promise<RunRecord> {
   }
 }
 
+/** What a run carries from step to step: the model, the optimiser and the loop's state, fresh or from a checkpoint. */
+interface Session {
+  readonly built: BuiltModel;
+  readonly variables: tf.Variable[];
+  /** Variable name → the weight's name in checkpoints (stable across processes). */
+  readonly originalName: Map<string, string>;
+  readonly sgd: Sgd;
+  readonly schedule: Schedule;
+  readonly facts: { layers: number; trainableParams: number; multiplyAdds: number };
+  state: CheckpointHeader;
+}
+
+function startSession(options: TrainOptions, spec: ArchSpec, checkpointPath: string, log: (line: string) => void): Session {
+  const { data } = options;
+  const recipe = recipeFor(spec, options.iterations, options.imagenetSchedule);
+  const schedule = options.learningRate === undefined ? recipe : { ...recipe, baseLearningRate: options.learningRate };
+  const built = buildModel(spec, { seed: options.seed, inputSize: data.side, numClasses: data.classes });
+  if (data.classes !== spec.numClasses) log(`${spec.name}: ${data.classes}-way classifier for ${data.name}'s ${data.classes} classes (the paper's has ${spec.numClasses})`);
+  const session: Session = {
+    built,
+    variables: built.model.trainableWeights.map((w) => w.read() as tf.Variable),
+    originalName: new Map(built.model.trainableWeights.map((w) => [w.name, w.originalName])),
+    sgd: new Sgd(SGD_RECIPE, new Set(decayedWeights(built).map((w) => w.name))),
+    schedule,
+    facts: archFacts(built),
+    state: {
+      model: spec.name,
+      seed: options.seed,
+      dataset: data.name,
+      iteration: 0,
+      warming: schedule.warmup !== undefined,
+      plateauDrops: 0,
+      errorsSinceDrop: [],
+      wallSeconds: 0,
+      inputWaitSeconds: 0,
+      startedAt: new Date().toISOString(),
+      curves: { train: [], test: [] },
+    },
+  };
+  if (!options.resume) return session;
+
+  const saved = readCheckpoint<CheckpointHeader>(checkpointPath);
+  const h = saved.header;
+  if (h.model !== spec.name || h.seed !== options.seed || h.dataset !== data.name) {
+    throw new InputError(`the checkpoint in ${options.outDir} is for ${h.model}, seed ${h.seed}, ${h.dataset}; asked for ${spec.name}, seed ${options.seed}, ${data.name}.`);
+  }
+  const byName = restoreWeights(built, saved, checkpointPath);
+  for (const v of session.variables) {
+    const t = byName.get(`velocity:${session.originalName.get(v.name)}`);
+    if (t) session.sgd.velocity.set(v.name, tf.variable(tf.tensor(t.values, t.shape), false, `${v.name}/velocity`));
+  }
+  log(`resuming ${spec.name} at iteration ${h.iteration} of ${options.iterations}`);
+  return { ...session, state: h };
+}
+
+function saveCheckpoint(path: string, session: Session): void {
+  writeCheckpoint(path, {
+    header: session.state,
+    tensors: [
+      ...session.built.model.weights.map((w) => ({ name: `weight:${w.originalName}`, shape: w.shape as number[], values: w.read().dataSync() as Float32Array })),
+      ...[...session.sgd.velocity].map(([name, v]) => ({ name: `velocity:${session.originalName.get(name)}`, shape: v.shape, values: v.dataSync() as Float32Array })),
+    ],
+  });
+}
+
+/** One SGD step on a batch; the update is skipped when the loss is not finite (the caller ends the run). */
+function trainingStep(session: Session, data: TrainingData, batch: Batch, learningRate: number): { loss: number; missed: number } {
+  const { built, variables, sgd } = session;
+  const { loss, wrong } = tf.tidy(() => {
+    const x = toTensor(data, batch);
+    const labels = tf.tensor1d(batch.labels, 'int32');
+    let miss: tf.Scalar | undefined;
+    const { value, grads } = tf.variableGrads(() => {
+      const logits = built.model.apply(x, { training: true }) as tf.Tensor2D;
+      miss = tf.keep(tf.notEqual(tf.argMax(logits, 1), labels).sum());
+      return tf.losses.softmaxCrossEntropy(tf.oneHot(labels, data.classes), logits) as tf.Scalar;
+    }, variables);
+    const lossValue = value.dataSync()[0]!;
+    if (Number.isFinite(lossValue)) sgd.apply(variables, grads, learningRate);
+    return { loss: lossValue, wrong: miss! };
+  });
+  const missed = wrong.dataSync()[0]!;
+  wrong.dispose();
+  return { loss, missed };
+}
+
+/** Steps since the last logged point. */
+interface Window {
+  wrong: number;
+  loss: number;
+  steps: number;
+  stepSeconds: number;
+}
+
+/** Logs the window as a point of the training curve; ends a warm-up whose training error has fallen far enough. */
+function logPoint(session: Session, window: Window, options: TrainOptions, learningRate: number, log: (line: string) => void): TrainPoint {
+  const { schedule } = session;
+  const point: TrainPoint = {
+    iteration: session.state.iteration,
+    trainError: window.wrong / (window.steps * options.batchSize),
+    loss: window.loss / window.steps,
+    learningRate,
+    imagesPerSecond: (window.steps * options.batchSize) / window.stepSeconds,
+  };
+  session.state.curves.train.push(point);
+  if (session.state.warming && schedule.warmup && point.trainError < schedule.warmup.untilTrainErrorBelow) {
+    session.state = { ...session.state, warming: false };
+    log(`${session.state.model}: warm-up ends at iteration ${point.iteration} (training error ${(point.trainError * 100).toFixed(1)} %)`);
+  }
+  return point;
+}
+
+/** Evaluates on the held-out split, adds the test point, and divides the learning rate if the error has plateaued. */
+async function testPoint(session: Session, data: TrainingData, log: (line: string) => void): Promise<TestPoint> {
+  const result = await evaluate(session.built, data, 'single');
+  const { state } = session;
+  const test: TestPoint = { iteration: state.iteration, testError: result.top1, loss: result.loss, ...(data.classes > 5 ? { top5Error: result.top5 } : {}) };
+  state.curves.test.push(test);
+  if (onPlateau(session.schedule, [...state.errorsSinceDrop, result.top1])) {
+    session.state = { ...state, plateauDrops: state.plateauDrops + 1, errorsSinceDrop: [] };
+    log(`${state.model}: held-out error has plateaued; learning rate ÷10 from iteration ${state.iteration}`);
+  } else {
+    session.state = { ...state, errorsSinceDrop: [...state.errorsSinceDrop, result.top1] };
+  }
+  return test;
+}
+
 async function trainLocked(options: TrainOptions, spec: ArchSpec, log: (line: string) => void): Promise<RunRecord> {
   const { data } = options;
   const runPath = join(options.outDir, 'run.json');
@@ -183,94 +310,34 @@ async function trainLocked(options: TrainOptions, spec: ArchSpec, log: (line: st
   if (options.resume && !existsSync(checkpointPath)) {
     throw new InputError(`nothing to resume in ${options.outDir}: no checkpoint.ckpt${existsSync(runPath) ? ' (its run.json says how it ended)' : ''}.`);
   }
-
-  const recipe = recipeFor(spec, options.iterations, options.imagenetSchedule);
-  const schedule = options.learningRate === undefined ? recipe : { ...recipe, baseLearningRate: options.learningRate };
-  const built = buildModel(spec, { seed: options.seed, inputSize: data.side, numClasses: data.classes });
-  if (data.classes !== spec.numClasses) log(`${spec.name}: ${data.classes}-way classifier for ${data.name}'s ${data.classes} classes (the paper's has ${spec.numClasses})`);
-  const facts = archFacts(built);
-  const variables = built.model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const originalName = new Map(built.model.trainableWeights.map((w) => [w.name, w.originalName]));
-  const sgd = new Sgd(SGD_RECIPE, new Set(decayedWeights(built).map((w) => w.name)));
+  const session = startSession(options, spec, checkpointPath, log);
+  const { schedule } = session;
   const order = new BatchOrder(data.trainCount, options.seed);
-
-  let state: CheckpointHeader = {
-    model: spec.name,
-    seed: options.seed,
-    dataset: data.name,
-    iteration: 0,
-    warming: schedule.warmup !== undefined,
-    plateauDrops: 0,
-    errorsSinceDrop: [],
-    wallSeconds: 0,
-    inputWaitSeconds: 0,
-    startedAt: new Date().toISOString(),
-    curves: { train: [], test: [] },
-  };
-
-  if (options.resume) {
-    const saved = readCheckpoint<CheckpointHeader>(checkpointPath);
-    const h = saved.header;
-    if (h.model !== spec.name || h.seed !== options.seed || h.dataset !== data.name) {
-      throw new InputError(`the checkpoint in ${options.outDir} is for ${h.model}, seed ${h.seed}, ${h.dataset}; asked for ${spec.name}, seed ${options.seed}, ${data.name}.`);
-    }
-    const byName = restoreWeights(built, saved, checkpointPath);
-    for (const v of variables) {
-      const t = byName.get(`velocity:${originalName.get(v.name)}`);
-      if (t) sgd.velocity.set(v.name, tf.variable(tf.tensor(t.values, t.shape), false, `${v.name}/velocity`));
-    }
-    state = h;
-    log(`resuming ${spec.name} at iteration ${h.iteration} of ${options.iterations}`);
-  }
-
-  const saveCheckpoint = () =>
-    writeCheckpoint(checkpointPath, {
-      header: state,
-      tensors: [
-        ...built.model.weights.map((w) => ({ name: `weight:${w.originalName}`, shape: w.shape as number[], values: w.read().dataSync() as Float32Array })),
-        ...[...sgd.velocity].map(([name, v]) => ({ name: `velocity:${originalName.get(name)}`, shape: v.shape, values: v.dataSync() as Float32Array })),
-      ],
-    });
-
   const prepare = (it: number): Promise<Batch> => data.trainBatch(order.indices(it, options.batchSize), rng(options.seed, 'augment', it));
-  const pipelineImagesPerSecond = await measurePipeline(prepare, state.iteration, options.batchSize);
+  const pipelineImagesPerSecond = await measurePipeline(prepare, session.state.iteration, options.batchSize);
 
   let status: 'completed' | 'diverged' | 'interrupted' = 'completed';
   let divergedAt = -1;
-  let window = { wrong: 0, loss: 0, steps: 0, stepSeconds: 0 };
+  let window: Window = { wrong: 0, loss: 0, steps: 0, stepSeconds: 0 };
   let segmentStart = performance.now();
-  let next = state.iteration < options.iterations ? prepare(state.iteration) : undefined;
+  let next = session.state.iteration < options.iterations ? prepare(session.state.iteration) : undefined;
 
-  while (state.iteration < options.iterations) {
+  while (session.state.iteration < options.iterations) {
     // Let the event loop run (signal handlers, I/O): the step itself is synchronous.
     await new Promise((resolve) => setImmediate(resolve));
     if (options.shouldStop?.()) {
       status = 'interrupted';
       break;
     }
-    const it = state.iteration;
-    const lr = learningRate(schedule, it, state.warming, state.plateauDrops);
+    const it = session.state.iteration;
+    const lr = learningRate(schedule, it, session.state.warming, session.state.plateauDrops);
     const waitStart = performance.now();
     const batch = await next!;
-    state = { ...state, inputWaitSeconds: state.inputWaitSeconds + (performance.now() - waitStart) / 1000 };
+    session.state = { ...session.state, inputWaitSeconds: session.state.inputWaitSeconds + (performance.now() - waitStart) / 1000 };
     // The next batch is prepared while this step runs (decoding happens off the main thread).
     next = it + 1 < options.iterations ? prepare(it + 1) : undefined;
     const stepStart = performance.now();
-    const { loss, wrong } = tf.tidy(() => {
-      const x = toTensor(data, batch);
-      const labels = tf.tensor1d(batch.labels, 'int32');
-      let miss: tf.Scalar | undefined;
-      const { value, grads } = tf.variableGrads(() => {
-        const logits = built.model.apply(x, { training: true }) as tf.Tensor2D;
-        miss = tf.keep(tf.notEqual(tf.argMax(logits, 1), labels).sum());
-        return tf.losses.softmaxCrossEntropy(tf.oneHot(labels, data.classes), logits) as tf.Scalar;
-      }, variables);
-      const lossValue = value.dataSync()[0]!;
-      if (Number.isFinite(lossValue)) sgd.apply(variables, grads, lr);
-      return { loss: lossValue, wrong: miss! };
-    });
-    const missed = wrong.dataSync()[0]!;
-    wrong.dispose();
+    const { loss, missed } = trainingStep(session, data, batch, lr);
     window.stepSeconds += (performance.now() - stepStart) / 1000;
     if (!Number.isFinite(loss)) {
       status = 'diverged';
@@ -279,57 +346,39 @@ async function trainLocked(options: TrainOptions, spec: ArchSpec, log: (line: st
       break;
     }
     window = { ...window, wrong: window.wrong + missed, loss: window.loss + loss, steps: window.steps + 1 };
-    state = { ...state, iteration: it + 1 };
-    const last = state.iteration === options.iterations;
+    session.state = { ...session.state, iteration: it + 1 };
+    const done = session.state.iteration;
+    const last = done === options.iterations;
 
-    if (state.iteration % options.logEvery === 0 || last) {
-      const point: TrainPoint = {
-        iteration: state.iteration,
-        trainError: window.wrong / (window.steps * options.batchSize),
-        loss: window.loss / window.steps,
-        learningRate: lr,
-        imagesPerSecond: (window.steps * options.batchSize) / window.stepSeconds,
-      };
-      state.curves.train.push(point);
-      if (state.warming && schedule.warmup && point.trainError < schedule.warmup.untilTrainErrorBelow) {
-        state = { ...state, warming: false };
-        log(`${spec.name}: warm-up ends at iteration ${state.iteration} (training error ${(point.trainError * 100).toFixed(1)} %)`);
-      }
-      options.onProgress?.({ iteration: state.iteration, iterations: options.iterations, point });
+    if (done % options.logEvery === 0 || last) {
+      const point = logPoint(session, window, options, lr, log);
+      options.onProgress?.({ iteration: done, iterations: options.iterations, point });
       window = { wrong: 0, loss: 0, steps: 0, stepSeconds: 0 };
     }
-    if (state.warming && schedule.warmup && state.iteration >= schedule.warmup.maxIterations) state = { ...state, warming: false };
-    if (state.iteration % options.evalEvery === 0 || last) {
-      const result = await evaluate(built, data, 'single');
-      const test: TestPoint = { iteration: state.iteration, testError: result.top1, loss: result.loss, ...(data.classes > 5 ? { top5Error: result.top5 } : {}) };
-      state.curves.test.push(test);
-      if (onPlateau(schedule, [...state.errorsSinceDrop, result.top1])) {
-        state = { ...state, plateauDrops: state.plateauDrops + 1, errorsSinceDrop: [] };
-        log(`${spec.name}: held-out error has plateaued; learning rate ÷10 from iteration ${state.iteration}`);
-      } else {
-        state = { ...state, errorsSinceDrop: [...state.errorsSinceDrop, result.top1] };
-      }
-      options.onProgress?.({ iteration: state.iteration, iterations: options.iterations, test });
+    if (session.state.warming && schedule.warmup && done >= schedule.warmup.maxIterations) session.state = { ...session.state, warming: false };
+    if (done % options.evalEvery === 0 || last) {
+      const test = await testPoint(session, data, log);
+      options.onProgress?.({ iteration: done, iterations: options.iterations, test });
     }
-    if (state.iteration % options.checkpointEvery === 0 && !last) {
-      state = { ...state, wallSeconds: state.wallSeconds + (performance.now() - segmentStart) / 1000 };
+    if (done % options.checkpointEvery === 0 && !last) {
+      session.state = { ...session.state, wallSeconds: session.state.wallSeconds + (performance.now() - segmentStart) / 1000 };
       segmentStart = performance.now();
-      saveCheckpoint();
+      saveCheckpoint(checkpointPath, session);
     }
   }
   await next?.catch(() => undefined); // a batch prepared for a step that never ran
-  state = { ...state, wallSeconds: state.wallSeconds + (performance.now() - segmentStart) / 1000 };
+  session.state = { ...session.state, wallSeconds: session.state.wallSeconds + (performance.now() - segmentStart) / 1000 };
   // Interrupted: where to resume. Completed: the trained weights (Fig. 7 reads them).
-  if (status !== 'diverged') saveCheckpoint();
+  if (status !== 'diverged') saveCheckpoint(checkpointPath, session);
 
   // ImageNet's tables report 10-crop testing; it is measured once, at the end.
-  const tenCrop = status === 'completed' && data.name === 'imagenet' ? await evaluate(built, data, 'ten-crop') : undefined;
-  const record = runRecord({ options, spec, data, schedule, facts, state, status, divergedAt, checkpointPath, pipelineImagesPerSecond, tenCrop });
+  const tenCrop = status === 'completed' && data.name === 'imagenet' ? await evaluate(session.built, data, 'ten-crop') : undefined;
+  const record = runRecord({ options, spec, data, schedule, facts: session.facts, state: session.state, status, divergedAt, checkpointPath, pipelineImagesPerSecond, tenCrop });
   writeAtomically(runPath, `${JSON.stringify(record, null, 2)}\n`);
   writeAtomically(join(options.outDir, 'train-curve.csv'), stringify(record.curves.train, { header: true }));
   writeAtomically(join(options.outDir, 'test-curve.csv'), stringify(record.curves.test, { header: true }));
-  sgd.dispose();
-  built.model.dispose();
+  session.sgd.dispose();
+  session.built.model.dispose();
   return record;
 }
 
