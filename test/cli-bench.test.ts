@@ -31,6 +31,11 @@ test('bench writes forward, train-step, train-loop and pipeline rows, and the ha
   t.is(overhead.rounds.length, 2);
   t.true(overhead.min <= overhead.median && overhead.median <= overhead.max);
   t.regex(stdout, /harness overhead resnet8-w2 on \w+: [+-]\d+\.\d % \(rounds [+-]\d+\.\d % … [+-]\d+\.\d %\)/);
+  // Each iteration contains its own step, so the time outside the step is never negative.
+  const outside = report.paired.find((f) => f.kind === 'outside-step')!;
+  t.is(outside.rounds.length, 2);
+  t.true(outside.min >= 0, JSON.stringify(outside));
+  t.regex(stdout, /of which outside the step .*: \+\d+\.\d %/);
 });
 
 test('the reference is timed in the same rounds, in alternating order, and each ratio comes from its own round', (t) => {

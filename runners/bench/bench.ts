@@ -48,11 +48,17 @@ export interface BenchRow {
 
 /** A ratio measured within each round: ours / reference images/s, or loop / bare-step time − 1. */
 export interface PairedFigure {
-  readonly kind: 'vs-reference' | 'harness-overhead';
+  /**
+   * vs-reference: ours / the reference's images/s. harness-overhead: the loop's
+   * time per iteration / a bare step's − 1. outside-step: the part of that
+   * spent outside the step (batch preparation, bookkeeping), measured in the
+   * loop's own iterations: iteration time / the step's time in it − 1.
+   */
+  readonly kind: 'vs-reference' | 'harness-overhead' | 'outside-step';
   readonly model: string;
   readonly backend: string;
   readonly task: BenchTask;
-  /** The reference's name, or "train-step" for the harness overhead. */
+  /** The reference's name, "train-step" for the harness overhead, "step-in-loop" for outside-step. */
   readonly against: string;
   readonly median: number;
   readonly min: number;
@@ -128,12 +134,15 @@ function modelBlocks(name: string, batchSize: number): { forward: Block; step: B
  * The training loop itself on generated data: per-iteration wall time
  * between consecutive progress events (batch preparation, the step, the
  * bookkeeping); a fresh run each time, its first iterations and the final
- * evaluation excluded.
+ * evaluation excluded. `stepRounds` receives, per call, the loop's own timing
+ * of the step in those same iterations, so the time spent outside the step is
+ * measured without comparing across moments.
  */
-const loopBlock =
-  (name: string, info: BackendInfo, batchSize: number): Block =>
-  async (samples, warmup) => {
+function loopBlock(name: string, info: BackendInfo, batchSize: number): { block: Block; stepRounds: number[][] } {
+  const stepRounds: number[][] = [];
+  const block: Block = async (samples, warmup) => {
     const stamps: number[] = [];
+    const steps: number[] = [];
     const dir = mkdtempSync(join(tmpdir(), 'bench-loop-'));
     const skip = Math.max(warmup, 1); // the first delta starts at the first logged iteration
     try {
@@ -150,14 +159,19 @@ const loopBlock =
         checkpointEvery: samples + skip + 1,
         backend: info,
         onProgress: (e) => {
-          if (e.point) stamps.push(performance.now());
+          if (!e.point) return;
+          stamps.push(performance.now());
+          steps.push((1000 * batchSize) / e.point.imagesPerSecond); // logged every step: this step's own time
         },
       });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+    stepRounds.push(steps.slice(1 + skip));
     return stamps.slice(1).map((t, i) => t - stamps[i]!).slice(skip);
   };
+  return { block, stepRounds };
+}
 
 /** The CIFAR input pipeline alone: augmentation of in-memory images into a float batch. */
 function pipelineBlock(batchSize: number): Block {
@@ -193,7 +207,7 @@ function toRow(s: Series, batchSize: number): BenchRow {
 
 function paired(kind: PairedFigure['kind'], ours: Series, against: Series, value: (ours: number[], against: number[]) => number): PairedFigure {
   const rounds = ours.rounds.map((r, i) => value(r, against.rounds[i]!));
-  return { kind, model: ours.model, backend: ours.backend, task: ours.task, against: kind === 'harness-overhead' ? against.task : against.backend, median: median(rounds), min: min(rounds), max: max(rounds), rounds };
+  return { kind, model: ours.model, backend: ours.backend, task: ours.task, against: kind === 'vs-reference' ? against.backend : against.task, median: median(rounds), min: min(rounds), max: max(rounds), rounds };
 }
 
 /** Times one model's series in `options.rounds` rounds, reversing the order every other round. */
@@ -228,7 +242,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       const ours = (task: BenchTask, block: Block): Series => ({ model: name, backend: info.choice, task, block, rounds: [] });
       const forward = ours('forward', blocks.forward);
       const step = ours('train-step', blocks.step);
-      const loop = options.loopIterations > 0 ? ours('train-loop', loopBlock(model, info, batchSize)) : undefined;
+      const loopTiming = options.loopIterations > 0 ? loopBlock(model, info, batchSize) : undefined;
+      const loop = loopTiming && ours('train-loop', loopTiming.block);
       const theirs = (task: 'forward' | 'train-step'): Series | undefined =>
         reference && { model: name, backend: reference.backend, task, block: (n, w) => reference.time(name, task, n, w), rounds: [] };
       const refForward = theirs('forward');
@@ -246,7 +261,11 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         figures.push(paired('vs-reference', forward, refForward, throughputRatio), paired('vs-reference', step, refStep, throughputRatio));
         if (loop) figures.push(paired('vs-reference', loop, refStep, throughputRatio));
       }
-      if (loop) figures.push(paired('harness-overhead', loop, step, (a, b) => mean(a) / mean(b) - 1));
+      if (loop && loopTiming) {
+        const overhead = (a: number[], b: number[]) => mean(a) / mean(b) - 1;
+        const stepInLoop: Series = { ...loop, task: 'train-step', block: loop.block, rounds: loopTiming.stepRounds };
+        figures.push(paired('harness-overhead', loop, step, overhead), { ...paired('outside-step', loop, stepInLoop, overhead), against: 'step-in-loop' });
+      }
     }
   }
   // A reference row per model and task, once, even when several backends were timed against it.

@@ -30,7 +30,13 @@ export function formatBench(report: BenchReport): string {
   const line = (cells: string[]) => cells.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   const overhead = report.paired
     .filter((f) => f.kind === 'harness-overhead')
-    .map((f) => `harness overhead ${f.model} on ${f.backend}: ${range(f, percent)}: the training loop's time per iteration against a bare step's`);
+    .flatMap((f) => {
+      const outside = report.paired.find((o) => o.kind === 'outside-step' && o.model === f.model && o.backend === f.backend);
+      return [
+        `harness overhead ${f.model} on ${f.backend}: ${range(f, percent)}: the training loop's time per iteration against a bare step's`,
+        ...(outside ? [`  of which outside the step (batch preparation, bookkeeping), timed in the same iterations: ${range(outside, percent)}`] : []),
+      ];
+    });
   const notes = [
     `images/s: median over ${report.rounds} round${report.rounds === 1 ? '' : 's'}; ratios are taken within each round (median, and the range over rounds); mean and p99 ms over all timed runs.`,
     ...overhead,
