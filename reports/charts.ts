@@ -2,6 +2,7 @@
  * Chart builders: pure functions from results to vega-lite specs, testable
  * as data. Rendering (SVG in Node) is separate, in svg.ts.
  */
+import { mean } from 'simple-statistics';
 import type { TopLevelSpec } from 'vega-lite';
 import type { ResultSet } from '../runners/suite/results.js';
 
@@ -27,7 +28,7 @@ export function curvePoints(results: ResultSet): CurvePoint[] {
   }
   return [...groups].map(([key, values]) => {
     const [model, kind, iteration] = key.split('\u0000') as [string, 'training' | 'test', string];
-    return { model, kind, iteration: Number(iteration), error: (100 * values.reduce((a, b) => a + b, 0)) / values.length, seeds: values.length };
+    return { model, kind, iteration: Number(iteration), error: 100 * mean(values), seeds: values.length };
   });
 }
 

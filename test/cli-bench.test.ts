@@ -60,6 +60,7 @@ test('the reference is timed in the same rounds, in alternating order, and each 
   const report = JSON.parse(readFileSync(json, 'utf8')) as BenchReport;
   const row = (backend: string, task: string) => report.rows.find((r) => r.backend === backend && r.task === task)!;
   t.deepEqual(row('fake-torch 0.1', 'train-step').roundImagesPerSecond, [500, 250, 1000 / 6]);
+  t.is(row('fake-torch 0.1', 'train-step').pairedWith, report.backends[0]!.choice);
   for (const task of ['forward', 'train-step'] as const) {
     const ours = report.rows.find((r) => r.task === task && r.backend !== 'fake-torch 0.1')!;
     const figure = report.paired.find((f) => f.kind === 'vs-reference' && f.task === task)!;

@@ -44,6 +44,8 @@ export interface BenchRow {
   readonly meanMs: number;
   readonly p99Ms: number;
   readonly samples: number;
+  /** Reference rows only: the backend whose rounds they were timed in. */
+  readonly pairedWith?: string;
 }
 
 /** A ratio measured within each round: ours / reference images/s, or loop / bare-step time − 1. */
@@ -205,10 +207,13 @@ function toRow(s: Series, batchSize: number): BenchRow {
   };
 }
 
-function paired(kind: PairedFigure['kind'], ours: Series, against: Series, value: (ours: number[], against: number[]) => number): PairedFigure {
+/** One figure per round from `ours` and `against`'s timings of that round. */
+function paired(kind: PairedFigure['kind'], ours: Series, against: { name: string; rounds: number[][] }, value: (ours: number[], against: number[]) => number): PairedFigure {
   const rounds = ours.rounds.map((r, i) => value(r, against.rounds[i]!));
-  return { kind, model: ours.model, backend: ours.backend, task: ours.task, against: kind === 'vs-reference' ? against.backend : against.task, median: median(rounds), min: min(rounds), max: max(rounds), rounds };
+  return { kind, model: ours.model, backend: ours.backend, task: ours.task, against: against.name, median: median(rounds), min: min(rounds), max: max(rounds), rounds };
 }
+
+const present = (series: (Series | undefined)[]): Series[] => series.filter((s): s is Series => s !== undefined);
 
 /** Times one model's series in `options.rounds` rounds, reversing the order every other round. */
 async function measureRounds(series: Series[], options: BenchOptions, label: string): Promise<void> {
@@ -249,30 +254,25 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       const refForward = theirs('forward');
       const refStep = theirs('train-step');
       // Step and loop stay adjacent in both orders: the overhead compares neighbours.
-      const series = [forward, step, loop, refStep, refForward].filter((s): s is Series => s !== undefined);
       try {
-        await measureRounds(series, options, `${info.choice}: ${name}`);
+        await measureRounds(present([forward, step, loop, refStep, refForward]), options, `${info.choice}: ${name}`);
       } finally {
         blocks.dispose();
       }
-      rows.push(...[forward, step, loop, refForward, refStep].filter((s): s is Series => s !== undefined).map((s) => toRow(s, batchSize)));
+      rows.push(...present([forward, step, loop]).map((s) => toRow(s, batchSize)));
+      // The reference is timed again beside each backend; its rows say which.
+      rows.push(...present([refForward, refStep]).map((s) => ({ ...toRow(s, batchSize), pairedWith: info.choice })));
       const throughputRatio = (a: number[], b: number[]) => mean(b) / mean(a);
       if (refForward && refStep) {
-        figures.push(paired('vs-reference', forward, refForward, throughputRatio), paired('vs-reference', step, refStep, throughputRatio));
-        if (loop) figures.push(paired('vs-reference', loop, refStep, throughputRatio));
+        const against = (s: Series) => ({ name: s.backend, rounds: s.rounds });
+        figures.push(paired('vs-reference', forward, against(refForward), throughputRatio), paired('vs-reference', step, against(refStep), throughputRatio));
+        if (loop) figures.push(paired('vs-reference', loop, against(refStep), throughputRatio));
       }
       if (loop && loopTiming) {
         const overhead = (a: number[], b: number[]) => mean(a) / mean(b) - 1;
-        const stepInLoop: Series = { ...loop, task: 'train-step', block: loop.block, rounds: loopTiming.stepRounds };
-        figures.push(paired('harness-overhead', loop, step, overhead), { ...paired('outside-step', loop, stepInLoop, overhead), against: 'step-in-loop' });
+        figures.push(paired('harness-overhead', loop, { name: 'train-step', rounds: step.rounds }, overhead), paired('outside-step', loop, { name: 'step-in-loop', rounds: loopTiming.stepRounds }, overhead));
       }
     }
   }
-  // A reference row per model and task, once, even when several backends were timed against it.
-  const seen = new Set<string>();
-  const unique = rows.filter((r) => {
-    const key = `${r.model} ${r.backend} ${r.task}`;
-    return seen.has(key) ? false : (seen.add(key), true);
-  });
-  return { createdAt: new Date().toISOString(), batchSize, rounds: options.rounds, backends, rows: unique, paired: figures };
+  return { createdAt: new Date().toISOString(), batchSize, rounds: options.rounds, backends, rows, paired: figures };
 }

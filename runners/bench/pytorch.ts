@@ -29,11 +29,10 @@ export async function startPytorch(batchSize: number): Promise<ReferenceRunner> 
     const cause = why ?? (/No module named 'torch'/.test(stderr) ? MISSING_TORCH : stderr.trim().split('\n').at(-1) || 'it exited without answering');
     return new UsageError(`the PyTorch reference failed: ${cause}`);
   };
-  const spawned = new Promise<void>((resolve, reject) => {
+  await new Promise<void>((resolve, reject) => {
     child.once('spawn', resolve);
     child.once('error', (e) => reject(new UsageError(`--pytorch needs python3: ${e.message}`)));
   });
-  await spawned;
   const next = async (): Promise<Record<string, unknown>> => {
     const line = await lines.next();
     if (line.done) {

@@ -24,7 +24,8 @@ export function formatBench(report: BenchReport): string {
   const header = ['model', 'backend', 'task', 'batch', 'images/s', 'mean ms', 'p99 ms', 'n', 'vs reference'];
   const rows = report.rows.map((r) => {
     const ratio = report.paired.find((f) => f.kind === 'vs-reference' && f.model === r.model && f.backend === r.backend && f.task === r.task);
-    return [r.model, r.backend, r.task, String(r.batchSize), r.imagesPerSecond.toFixed(1), r.meanMs.toFixed(1), r.p99Ms.toFixed(1), String(r.samples), ratio ? `${ratio.median.toFixed(2)}× (${ratio.min.toFixed(2)}–${ratio.max.toFixed(2)})` : ''];
+    const backend = r.pairedWith && report.backends.length > 1 ? `${r.backend} (beside ${r.pairedWith})` : r.backend;
+    return [r.model, backend, r.task, String(r.batchSize), r.imagesPerSecond.toFixed(1), r.meanMs.toFixed(1), r.p99Ms.toFixed(1), String(r.samples), ratio ? `${ratio.median.toFixed(2)}× (${ratio.min.toFixed(2)}–${ratio.max.toFixed(2)})` : ''];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');

@@ -5,6 +5,7 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { mean, min, max } from 'simple-statistics';
 import { z } from 'zod';
 import type { Suite, TrainingMetric } from '../../suites/define.js';
 import { InputError } from '../errors.js';
@@ -38,7 +39,7 @@ export function metricValue(result: UnitResult, metric: TrainingMetric): number 
   if (metric === 'imagesPerSecond') return record.imagesPerSecond;
   if (metric === 'meanResponseStd') {
     const stds = result.responses?.map((r) => r.std);
-    return stds && stds.length > 0 ? stds.reduce((a, b) => a + b, 0) / stds.length : undefined;
+    return stds && stds.length > 0 ? mean(stds) : undefined;
   }
   return record.metrics[metric];
 }
@@ -63,7 +64,7 @@ export function recordBaseline(results: ResultSet, suite: Suite): Baseline {
     const iterations = [...new Set(runs.flatMap((r) => r.record.curves.test.map((p) => p.iteration)))].sort((a, b) => a - b);
     curves[model] = iterations.map((iteration) => {
       const errors = runs.map((r) => r.record.curves.test.find((p) => p.iteration === iteration)?.testError).filter((v): v is number => v !== undefined);
-      return { iteration, min: Math.min(...errors), max: Math.max(...errors), mean: errors.reduce((a, b) => a + b, 0) / errors.length };
+      return { iteration, min: min(errors), max: max(errors), mean: mean(errors) };
     });
   }
   return Baseline.parse({

@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { stringify } from 'csv-stringify/sync';
+import { mean } from 'simple-statistics';
 import type { BackendInfo } from '../backend.js';
 import type { Batch } from '../data/augment.js';
 import { permutation, rng } from '../data/rng.js';
@@ -345,7 +346,9 @@ async function trainLocked(options: TrainOptions, spec: ArchSpec, log: (line: st
       log(`${spec.name}: loss is ${loss} at iteration ${it}: the run diverged`);
       break;
     }
-    window = { ...window, wrong: window.wrong + missed, loss: window.loss + loss, steps: window.steps + 1 };
+    window.wrong += missed;
+    window.loss += loss;
+    window.steps += 1;
     session.state = { ...session.state, iteration: it + 1 };
     const done = session.state.iteration;
     const last = done === options.iterations;
@@ -422,7 +425,7 @@ function runRecord(r: {
     finishedAt: new Date().toISOString(),
     wallSeconds: state.wallSeconds,
     iterations: state.iteration,
-    imagesPerSecond: mean(state.curves.train.map((p) => p.imagesPerSecond)),
+    imagesPerSecond: meanOrZero(state.curves.train.map((p) => p.imagesPerSecond)),
     pipelineImagesPerSecond: r.pipelineImagesPerSecond,
     inputWaitSeconds: state.inputWaitSeconds,
     metrics: finalMetrics(state.curves, r.tenCrop),
@@ -465,7 +468,7 @@ async function measurePipeline(prepare: (it: number) => Promise<Batch>, from: nu
   return (PIPELINE_PROBE_BATCHES * batchSize) / ((performance.now() - start) / 1000);
 }
 
-const mean = (xs: number[]) => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
+const meanOrZero = (xs: number[]) => (xs.length === 0 ? 0 : mean(xs));
 
 function finalMetrics(curves: { train: TrainPoint[]; test: TestPoint[] }, tenCrop?: { top1: number; top5: number }): Partial<FinalMetrics> {
   const lastTrain = curves.train.at(-1);
