@@ -1,6 +1,6 @@
 /** The comparison as a fixed-width table for terminals and CI logs. */
 import type { Comparison } from '../runners/compare/compare.js';
-import { formatDelta, formatPaper, formatSummary, type Reporter } from './reporter.js';
+import { FAILING, formatDelta, formatDetectable, formatPaper, formatPolicy, formatSummary, type Reporter, verdictLabel } from './reporter.js';
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -11,11 +11,14 @@ export const consoleReporter: Reporter = {
   name: 'console',
   render(c: Comparison): string {
     const lines = [`${c.suite.name} v${c.suite.version} (${c.suite.paper}), preset ${c.preset}, backend ${c.backend.name}`];
+    if (c.fault) lines.push(`CALIBRATION RUN with planted fault "${c.fault}": not a measurement of the code as it is`);
     lines.push(c.baseline ? `baseline: ${c.baseline.path} (recorded ${c.baseline.recordedAt})` : 'baseline: none');
+    const policy = formatPolicy(c);
+    if (policy) lines.push(policy);
     lines.push(
       table(
-        ['model', 'metric', 'ours', 'baseline', 'paper', 'Δ', 'verdict'],
-        c.rows.map((r) => [r.model, r.metric, formatSummary(r.metric, r.ours), formatSummary(r.metric, r.baseline), formatPaper(r.metric, r.paper), formatDelta(r.metric, r.delta), r.verdict]),
+        ['model', 'metric', 'ours', 'baseline', 'paper', 'Δ', 'detectable', 'verdict'],
+        c.rows.map((r) => [r.model, r.metric, formatSummary(r.metric, r.ours), formatSummary(r.metric, r.baseline), formatPaper(r.metric, r.paper), formatDelta(r.metric, r.delta), formatDetectable(r), verdictLabel(r)]),
       ),
     );
     if (c.claims.length > 0) {
@@ -23,8 +26,9 @@ export const consoleReporter: Reporter = {
       for (const claim of c.claims) lines.push(`  ${claim.verdict.padEnd(12)} ${claim.text}${claim.gated ? '' : ' (reported, not gated at this preset)'} — ${claim.why}`);
     }
     for (const p of c.problems) lines.push(`problem: ${p}`);
-    const regressions = c.rows.filter((r) => r.verdict === 'regression' || r.verdict === 'diverged' || r.verdict === 'fail');
-    for (const r of regressions) lines.push(`${r.verdict}: ${r.model} ${r.metric}: ${r.why}`);
+    for (const r of c.rows.filter((row) => FAILING.has(row.verdict) || row.verdict === 'inconclusive')) lines.push(`${r.verdict}: ${r.model} ${r.metric}: ${r.why}`);
+    const replayed = c.rows.filter((r) => r.replay).length;
+    if (replayed > 0) lines.push(`replay: ${replayed} row(s) identical to the baseline seed for seed (same backend, versions and machine)`);
     lines.push(`verdict: ${c.verdict.toUpperCase()} (exit ${c.exitCode})`);
     return `${lines.join('\n')}\n`;
   },

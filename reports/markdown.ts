@@ -1,22 +1,27 @@
 /** A Markdown summary for $GITHUB_STEP_SUMMARY and pull-request comments. */
 import type { Comparison } from '../runners/compare/compare.js';
-import { formatDelta, formatPaper, formatSummary, type Reporter } from './reporter.js';
+import { formatDelta, formatDetectable, formatPaper, formatPolicy, formatSummary, type Reporter, verdictLabel } from './reporter.js';
 
 /** Table cells come from results (model names, messages): keep them from breaking the table or injecting markup. */
 function cell(text: string): string {
   return text.replace(/[\\`*_[\]<>|]/g, (ch) => `\\${ch}`).replace(/\n/g, ' ');
 }
 
-const ICON: Record<string, string> = { pass: '✅', improved: '✅', regression: '❌', diverged: '❌', fail: '❌', 'no-baseline': '⚪', 'not-comparable': '⚪', holds: '✅', fails: '❌', inconclusive: '⚪' };
+const ICON: Record<string, string> = { pass: '✅', regression: '❌', broken: '❌', diverged: '❌', fail: '❌', incomplete: '⚠️', inconclusive: '⚠️', 'not-gated': '⚪', holds: '✅', fails: '❌' };
 
 export const markdownReporter: Reporter = {
   name: 'markdown',
   render(c: Comparison): string {
-    const out = [`### ${ICON[c.verdict === 'pass' ? 'pass' : 'fail']} ${cell(c.suite.name)} — ${c.verdict.toUpperCase()}`, ''];
+    const out = [`### ${ICON[c.verdict]} ${cell(c.suite.name)} — ${c.verdict.toUpperCase()}`, ''];
+    if (c.fault) out.push(`> Calibration run with the planted fault \`${cell(c.fault)}\`: not a measurement of the code as it is.`, '');
     out.push(`${cell(c.suite.title)} (${cell(c.suite.paper)}). Preset \`${cell(c.preset)}\`, backend \`${cell(c.backend.name)}\` on ${cell(c.backend.cpuModel)}.`, '');
-    out.push('| model | metric | ours | baseline | paper | Δ | verdict |', '|---|---|---|---|---|---|---|');
+    const policy = formatPolicy(c);
+    if (policy) out.push(`${cell(policy)}.`, '');
+    out.push('| model | metric | ours | baseline | paper | Δ | detectable | verdict |', '|---|---|---|---|---|---|---|---|');
     for (const r of c.rows) {
-      out.push(`| ${cell(r.model)} | ${r.metric} | ${cell(formatSummary(r.metric, r.ours))} | ${cell(formatSummary(r.metric, r.baseline))} | ${cell(formatPaper(r.metric, r.paper))} | ${cell(formatDelta(r.metric, r.delta))} | ${ICON[r.verdict] ?? ''} ${r.verdict} |`);
+      out.push(
+        `| ${cell(r.model)} | ${r.metric} | ${cell(formatSummary(r.metric, r.ours))} | ${cell(formatSummary(r.metric, r.baseline))} | ${cell(formatPaper(r.metric, r.paper))} | ${cell(formatDelta(r.metric, r.delta))} | ${cell(formatDetectable(r))} | ${ICON[r.verdict] ?? ''} ${verdictLabel(r)} |`,
+      );
     }
     if (c.claims.length > 0) {
       out.push('', '| claim | verdict | evidence |', '|---|---|---|');

@@ -1,5 +1,5 @@
 /** Renderers of a comparison: each is a plug-in of this one interface (as Playwright's reporters). */
-import type { Comparison } from '../runners/compare/compare.js';
+import type { Comparison, ComparisonRow } from '../runners/compare/compare.js';
 
 export interface Reporter {
   readonly name: string;
@@ -26,6 +26,38 @@ export function formatDelta(metric: string, delta: number | undefined): string {
   const text = formatValue(metric, Math.abs(delta));
   return `${delta >= 0 ? '+' : '−'}${text}`;
 }
+
+/** A shift's size in the metric's unit: errors in percentage points, rates as numbers; ∞ where the data bound nothing. */
+export function formatShift(metric: string, value: number | undefined): string {
+  if (value === undefined) return '–';
+  if (!Number.isFinite(value)) return '∞';
+  if (/Error$/.test(metric)) return `${(value * 100).toFixed(2)} pts`;
+  return formatValue(metric, value);
+}
+
+/** The smallest regression the row's comparison could detect, against its tolerance: "1.20 pts (tol. 2.00)". */
+export function formatDetectable(row: ComparisonRow): string {
+  if (!row.test) return '–';
+  return `${formatShift(row.metric, row.test.detectable)} (tol. ${formatShift(row.metric, row.test.tolerance).replace(' pts', '')})`;
+}
+
+/** The gate's policy in one line: what PASS means for these rows. */
+export function formatPolicy(c: Comparison): string | undefined {
+  if (!c.policy) return undefined;
+  const t = c.policy.tolerance;
+  return (
+    `gate: PASS needs the harmful shift bounded below the tolerance (errors ${(t.error * 100).toFixed(1)} pts, throughput ${(t.throughput * 100).toFixed(0)} %, responses ${(t.response * 100).toFixed(0)} %) ` +
+    `and a regression of that size detectable with power ${c.policy.power}; family-wise α ${c.policy.alpha} (${c.policy.rowAlpha.toPrecision(2)} per row)`
+  );
+}
+
+/** A row's verdict as printed: a pass by replay says so. */
+export function verdictLabel(row: ComparisonRow): string {
+  return row.replay ? `${row.verdict} (replay)` : row.verdict;
+}
+
+/** Verdicts that fail a job, and those that keep it from passing. */
+export const FAILING = new Set(['regression', 'broken', 'diverged', 'fail']);
 
 /** The paper's number as printed, with its unit where the print leaves it implicit (Table 6 prints errors in %). */
 export function formatPaper(metric: string, paper: { printed: string; table: string } | undefined): string {

@@ -12,10 +12,11 @@ import type { Suite } from '../suites/define.js';
 import { type Baseline, metricValue } from '../runners/compare/baseline.js';
 import type { Comparison, ComparisonRow } from '../runners/compare/compare.js';
 import { summarize } from '../runners/compare/stats.js';
+import { describeCpu } from '../runners/machine.js';
 import type { ResultSet } from '../runners/suite/results.js';
 import { curvePoints, errorCurvesSpec, responsePoints, responsesSpec, trendSpec } from './charts.js';
 import { html, type Markup, trusted } from './html.js';
-import { formatDelta, formatPaper, formatSummary } from './reporter.js';
+import { formatDelta, formatDetectable, formatPaper, formatSummary, verdictLabel } from './reporter.js';
 import { renderSvg } from './svg.js';
 
 export interface SiteInput {
@@ -35,8 +36,8 @@ body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:1100px;paddi
 table{border-collapse:collapse;margin:.5rem 0 1rem}td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}
 th{background:#f4f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .banner{padding:.75rem 1rem;border-radius:6px;font-weight:600;margin:1rem 0}
-.pass{background:#e3f6e3;color:#1a5e1a}.fail{background:#fde2e2;color:#8a1414}.incomplete{background:#fff4d6;color:#7a5a00}
-.v-regression,.v-diverged,.v-fail,.v-fails{color:#a40000;font-weight:600}.v-pass,.v-improved,.v-holds{color:#1a6e1a}
+.pass{background:#e3f6e3;color:#1a5e1a}.fail{background:#fde2e2;color:#8a1414}.incomplete,.inconclusive{background:#fff4d6;color:#7a5a00}
+.v-regression,.v-broken,.v-diverged,.v-fail,.v-fails{color:#a40000;font-weight:600}.v-pass,.v-holds{color:#1a6e1a}.v-inconclusive{color:#8a5a00;font-weight:600}
 figure{margin:1rem 0}figcaption{font-size:.9em;color:#555}.csv{font-size:.85em}code{background:#f4f4f4;padding:0 .2em}
 `;
 
@@ -73,16 +74,18 @@ function comparisonRows(rows: readonly ComparisonRow[]): Record<string, unknown>
     paperTable: r.paper?.table,
     paperRow: r.paper?.row,
     delta: r.delta,
+    detectable: r.test?.detectable,
+    tolerance: r.test?.tolerance,
     verdict: r.verdict,
     why: r.why,
   }));
 }
 
 function comparisonTable(rows: readonly ComparisonRow[]): Markup {
-  return html`<table><thead><tr><th>model</th><th>metric</th><th>ours</th><th>baseline</th><th>paper</th><th>Δ</th><th>verdict</th></tr></thead><tbody>
+  return html`<table><thead><tr><th>model</th><th>metric</th><th>ours</th><th>baseline</th><th>paper</th><th>Δ</th><th>detectable</th><th>verdict</th></tr></thead><tbody>
 ${rows.map(
   (r) =>
-    html`<tr><td>${r.model}</td><td>${r.metric}</td><td class="num">${formatSummary(r.metric, r.ours)}</td><td class="num">${formatSummary(r.metric, r.baseline)}</td><td class="num">${formatPaper(r.metric, r.paper)}</td><td class="num">${formatDelta(r.metric, r.delta)}</td><td class="${`v-${r.verdict}`}" title="${r.why}">${r.verdict}</td></tr>\n`,
+    html`<tr><td>${r.model}</td><td>${r.metric}</td><td class="num">${formatSummary(r.metric, r.ours)}</td><td class="num">${formatSummary(r.metric, r.baseline)}</td><td class="num">${formatPaper(r.metric, r.paper)}</td><td class="num">${formatDelta(r.metric, r.delta)}</td><td class="num">${formatDetectable(r)}</td><td class="${`v-${r.verdict}`}" title="${r.why}">${verdictLabel(r)}</td></tr>\n`,
 )}</tbody></table>`;
 }
 
@@ -105,7 +108,8 @@ function environment(results: ResultSet): Markup {
     ['preset', results.preset],
     ['backend', results.backend.name],
     ['versions', Object.entries(results.backend.versions).map(([k, v]) => `${k} ${v}`).join(', ')],
-    ['device', results.backend.gpuModel ?? results.backend.cpuModel],
+    ['device', results.backend.gpuModel ?? describeCpu(results.backend)],
+    ...(results.fault ? ([['calibration fault', results.fault]] as [string, unknown][]) : []),
     ['commit', git ? `${git.commit}${git.dirty ? ' (uncommitted changes)' : ''}` : 'unknown'],
     ['seeds', seeds.join(', ')],
     ['shards', `${results.shards.included.join(', ')} of ${results.shards.count}`],
@@ -186,7 +190,12 @@ async function suitePage(dir: string, file: string, input: SiteInput, history: r
     );
     sections.push(html`<h2>History</h2>${await historySection(dir, folder, input, history)}`);
   }
-  const verdictText = { pass: 'PASS: no regression beyond noise', fail: 'FAIL: regression, diverged run or failed claim', incomplete: 'INCOMPLETE: not gated (see below)' }[comparison.verdict];
+  const verdictText = {
+    pass: 'PASS: every gated shift is bounded below its tolerance, or replays the baseline',
+    fail: 'FAIL: regression, run at chance, diverged run or failed claim',
+    incomplete: 'INCOMPLETE: not gated (see below)',
+    inconclusive: 'INCONCLUSIVE: these seeds cannot rule out a regression of the tolerance',
+  }[comparison.verdict];
   const body = html`<p><a href="index.html">← all runs</a></p>
 <h1>${suite.title}</h1><p>${suite.paper} · preset <code>${results.preset}</code> · backend <code>${results.backend.name}</code></p>
 <div class="${`banner ${comparison.verdict}`}" id="verdict">${verdictText}</div>

@@ -6,17 +6,17 @@
  * and can do the job; every result records which one ran, with versions.
  */
 import { execFileSync } from 'node:child_process';
-import * as os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { UsageError } from './errors.js';
+import { BACKEND_CHOICES, type BackendRecord, cpuIdentity, describeCpu, numericsEnv } from './machine.js';
 import { installComposedFilterKernel } from './kernels/conv-filter-kernel.js';
 import { installNativeReluGradient } from './kernels/relu-gradient.js';
 import { buildModel } from './models/build.js';
 import { parseModelName } from './models/names.js';
 
-export const BACKEND_REQUESTS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export const BACKEND_REQUESTS = ['auto', ...BACKEND_CHOICES] as const;
 export type BackendRequest = (typeof BACKEND_REQUESTS)[number];
-export type BackendChoice = Exclude<BackendRequest, 'auto'>;
+export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
 /** Preference order for `auto`. */
 const AUTO_ORDER: readonly BackendChoice[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
@@ -32,8 +32,13 @@ export interface BackendInfo {
   /** Package versions, plus the TensorFlow C library's for native backends. */
   readonly versions: Record<string, string>;
   readonly cpuModel: string;
+  readonly cpuCores: number;
+  /** Vector extensions that decide kernel choice (machine.ts). */
+  readonly cpuFeatures: readonly string[];
   /** The GPU's name (nvidia-smi) when the backend runs on one. */
   readonly gpuModel: string | null;
+  /** Environment variables set that change kernels or threading. */
+  readonly env: Record<string, string>;
   /** Why better backends were passed over (empty when the request was explicit). */
   readonly skipped: readonly { choice: BackendChoice; reason: string }[];
 }
@@ -147,14 +152,18 @@ export async function initBackend(request: BackendRequest, needs: BackendNeeds =
       skipped.push({ choice, reason });
       continue;
     }
+    const cpu = cpuIdentity();
     return {
       requested: request,
       choice,
       tfjsBackend,
       device: choice === 'tensorflow-gpu' ? 'gpu' : 'cpu',
       versions: { '@tensorflow/tfjs': tf.version_core, ...versions },
-      cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
+      cpuModel: cpu.model,
+      cpuCores: cpu.cores,
+      cpuFeatures: [...cpu.features],
       gpuModel: choice === 'tensorflow-gpu' ? gpuName() : null,
+      env: numericsEnv(),
       skipped,
     };
   }
@@ -172,7 +181,12 @@ function gpuName(): string {
 /** One line for logs, e.g. "backend: wasm (@tensorflow/tfjs 4.22.0, …)". */
 export function describeBackend(info: BackendInfo): string {
   const versions = Object.entries(info.versions).map(([k, v]) => `${k} ${v}`).join(', ');
-  return `backend: ${info.choice} (${versions}) on ${info.gpuModel ?? info.cpuModel}`;
+  return `backend: ${info.choice} (${versions}) on ${info.gpuModel ?? describeCpu(info)}`;
+}
+
+/** The backend as results, run records and baselines record it. */
+export function backendRecord(info: BackendInfo): BackendRecord {
+  return { name: info.choice, device: info.device, versions: info.versions, cpuModel: info.cpuModel, gpuModel: info.gpuModel, cpuCores: info.cpuCores, cpuFeatures: [...info.cpuFeatures], env: info.env };
 }
 
 /** Advice to print when `auto` had to settle for a slow backend. */

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * The command line: a thin layer over the runners. Exit codes: 0 success,
- * 1 a failed gate (regression or claim), 2 usage or input error, 3 internal error.
+ * 1 a failed gate (regression or claim), 2 usage or input error (or incomplete
+ * results), 3 internal error, 4 an inconclusive gate, 130 interrupted.
  */
 import { Command, CommanderError, Option } from 'commander';
 import { BACKEND_REQUESTS, type BackendRequest, describeBackend, initBackend } from './backend.js';
@@ -10,7 +11,8 @@ import { dataDirectory, type TrainCommandOptions, trainCommand } from './command
 import { downloadProgress } from './commands/progress.js';
 import { downloadCifar10 } from './data/download.js';
 import { type BenchCommandOptions, benchCommand } from './commands/bench.js';
-import { compareCommand, listSuites, mergeCommand, recordCommand, reportCommand, type RunCommandOptions, runCommand } from './commands/suite.js';
+import { type CalibrateCommandOptions, calibrateCommand, compareCommand, listSuites, mergeCommand, recordCommand, reportCommand, type RunCommandOptions, runCommand } from './commands/suite.js';
+import { FAULTS } from './train/faults.js';
 import { InputError, UsageError } from './errors.js';
 import { DEFAULT_TENSORFLOW_VERSION, defaultCacheDir, setupTensorflow } from './setup/tensorflow.js';
 
@@ -99,11 +101,13 @@ function createProgram(): Command {
   gateOptions(
     program
       .command('run')
-      .description('run a suite (or one shard), compare with its baseline and the paper, and gate: exit 0 pass, 1 regression or failed claim, 2 incomplete')
+      .description('run a suite (or one shard), compare with its baseline and the paper, and gate: exit 0 pass, 1 regression or failed claim, 2 incomplete, 4 inconclusive')
       .argument('<suite>', 'suite name ("resnet-repro list")')
       .option('--preset <name>', 'smoke, nightly or full', 'smoke')
       .option('--models <list>', 'comma-separated models instead of the preset\'s')
       .option('--seeds <n>', 'seeds per model')
+      .option('--first-seed <n>', 'first seed (default 1): other seeds sample the same recipe, e.g. to pool into a baseline')
+      .option('--fault <name>', `calibration only: plant a fault in the code path (${Object.keys(FAULTS).join(', ')}); recorded, never a baseline`)
       .option('--iterations <n>', 'iterations per run')
       .option('--data <dir>', 'dataset folder (default: $RESNET_REPRO_DATA, else ~/.cache/resnet-repro/data/<dataset>)')
       .option('--shard <i/n>', 'run shard i of n (balanced by cost); merge the shards afterwards')
@@ -115,7 +119,7 @@ function createProgram(): Command {
   gateOptions(
     program
       .command('compare')
-      .description('compare results with the recorded baseline and the paper, and gate (exit 0, 1 or 2)')
+      .description('compare results with the recorded baseline and the paper, and gate (exit 0 pass, 1 regression, 2 incomplete, 4 inconclusive)')
       .argument('<results>', 'results.json, or the folder holding it'),
   ).action((path: string, options: { baseline?: string; junit?: string; markdown?: string }) => {
     process.exitCode = compareCommand(path, options);
@@ -128,7 +132,8 @@ function createProgram(): Command {
     .description('record a baseline (mean, std, n over seeds; curve envelopes) from complete results, for review in a pull request')
     .argument('<results>', 'results.json, or the folder holding it')
     .option('--out <file>', 'default: baselines/recorded/<suite>/<preset>/<backend>.json')
-    .action((path: string, options: { out?: string }) => {
+    .option('--append', 'pool these runs (new seeds, same recipe and machine) into the existing baseline, keeping its history')
+    .action((path: string, options: { out?: string; append?: boolean }) => {
       process.stdout.write(`${recordCommand(path, options)}\n`);
     });
 
@@ -137,8 +142,25 @@ function createProgram(): Command {
     .description('combine the results of a suite\'s shards; refuses different suites, versions, presets, settings or backends')
     .argument('<results...>', 'results.json files or folders')
     .requiredOption('--out <dir>', 'folder for the merged results.json')
-    .action((paths: string[], options: { out: string }) => {
+    .option('--mixed-machines', 'merge shards that ran on different CPUs or environments (throughput is then never gated, nothing replays)')
+    .action((paths: string[], options: { out: string; mixedMachines?: boolean }) => {
       process.stdout.write(`${mergeCommand(paths, options)}\n`);
+    });
+
+  program
+    .command('calibrate')
+    .description('measure the gate: clean reruns (new seeds) and each planted fault, compared with the recorded baseline; prints which faults are caught and the false alarms')
+    .argument('<suite>', 'suite name ("resnet-repro list")')
+    .option('--preset <name>', 'smoke, nightly or full', 'smoke')
+    .option('--models <list>', 'comma-separated models instead of the preset\'s')
+    .option('--seeds <n>', 'seeds per model (default: the baseline\'s)')
+    .option('--reruns <n>', 'clean reruns, each with new seeds', '2')
+    .option('--faults <list>', `comma-separated faults (default all: ${Object.keys(FAULTS).join(', ')})`)
+    .option('--baseline <file>', 'baseline to calibrate against (default: the recorded one for this suite × preset × backend)')
+    .option('--data <dir>', 'dataset folder (default: $RESNET_REPRO_DATA, else ~/.cache/resnet-repro/data/<dataset>)')
+    .option('--out <dir>', 'output folder (default results/calibrate-<suite>-<preset>); running again continues it')
+    .action(async (name: string, options: CalibrateCommandOptions) => {
+      process.exitCode = await calibrateCommand(name, options, program.opts<GlobalOptions>().backend);
     });
 
   program

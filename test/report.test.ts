@@ -24,6 +24,15 @@ function siteInput(results: ResultSet) {
   return { results, suite: cifar10Depth, comparison: compare(results, cifar10Depth, baseline), baseline: baseline.data };
 }
 
+/** Hostile text in everything the page shows from results: the comparison is made first (the gate refuses such results). */
+function hostile(results: ResultSet) {
+  const input = siteInput(results);
+  for (const unit of [...results.expectedUnits, ...results.runs.map((r) => r.unit)]) if (unit.paperModel === 'resnet20') unit.paperModel = HOSTILE;
+  results.settings = { ...results.settings, note: HOSTILE };
+  const rows = input.comparison.rows.map((r) => (r.model === 'resnet20' ? { ...r, model: HOSTILE } : r));
+  return { ...input, comparison: { ...input.comparison, rows } };
+}
+
 function twoSeeds(): ResultSet {
   const r = fakeResults(cifar10Depth, 'nightly', { resnet20: [{ testError: 0.1 }, { testError: 0.2 }], plain20: [{ testError: 0.3 }, { testError: 0.3 }] });
   // Two test evaluations per run, so curves have lines.
@@ -33,7 +42,7 @@ function twoSeeds(): ResultSet {
 
 test('curve points average seeds per model, kind and iteration, in percent', (t) => {
   const points = curvePoints(twoSeeds());
-  const r20 = points.find((p) => p.model === 'resnet20' && p.kind === 'test' && p.iteration === 40)!;
+  const r20 = points.find((p) => p.model === 'resnet20' && p.kind === 'test' && p.iteration === 600)!;
   t.is(r20.seeds, 2);
   t.true(Math.abs(r20.error - 15) < 1e-9);
   t.true(points.some((p) => p.kind === 'training'));
@@ -68,13 +77,8 @@ test('html`` escapes every interpolation unless trusted', (t) => {
 });
 
 test('a run named <script> renders as text everywhere: tables, charts, environment', async (t) => {
-  const results = twoSeeds();
-  for (const run of results.runs) {
-    if (run.unit.paperModel === 'resnet20') run.unit.paperModel = HOSTILE;
-  }
-  results.settings = { ...results.settings, note: HOSTILE };
   const dir = mkdtempSync(join(tmpdir(), 'site-'));
-  const [page] = await writeSite(dir, [siteInput(results)]);
+  const [page] = await writeSite(dir, [hostile(twoSeeds())]);
   const text = readFileSync(join(dir, page!.file), 'utf8');
   t.false(text.includes(HOSTILE), 'no raw script tag anywhere in the page, SVG included');
   t.true(text.includes('&lt;script&gt;alert(1)&lt;/script&gt;'));
@@ -85,8 +89,7 @@ test.serial('in Chromium: the index links to each suite page, which shows its ve
   const dir = mkdtempSync(join(tmpdir(), 'site-'));
   const older = twoSeeds();
   const newer = { ...twoSeeds(), createdAt: '2026-02-01T00:00:00Z' };
-  for (const run of newer.runs) if (run.unit.paperModel === 'resnet20') run.unit.paperModel = HOSTILE;
-  await writeSite(dir, [siteInput(older), siteInput(newer)]);
+  await writeSite(dir, [siteInput(older), hostile(newer)]);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
   try {
     const page = await browser.newPage();

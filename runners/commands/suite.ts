@@ -1,6 +1,6 @@
 /** `list`, `run`, `compare`, `baseline record` and `merge`: the suite loop for CI. */
-import { appendFileSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { appendFileSync, existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { consoleReporter } from '../../reports/console.js';
 import { junitReporter } from '../../reports/junit.js';
 import { markdownReporter } from '../../reports/markdown.js';
@@ -8,12 +8,16 @@ import { writeSite } from '../../reports/site.js';
 import { PRESETS, type PresetName, type Suite } from '../../suites/define.js';
 import { findSuite, SUITES } from '../../suites/index.js';
 import { type BackendRequest, describeBackend, initBackend, speedAdvice } from '../backend.js';
-import { type Baseline, defaultBaselinePath, readBaseline, recordBaseline, writeBaseline } from '../compare/baseline.js';
+import { appendBaseline, type Baseline, defaultBaselinePath, readBaseline, recordBaseline, writeBaseline } from '../compare/baseline.js';
 import { type Comparison, compare } from '../compare/compare.js';
 import { InputError, UsageError } from '../errors.js';
-import { mergeResults, readResults, type ResultSet } from '../suite/results.js';
+import { writeFileAtomically } from '../files.js';
+import { FAULT_NAMES, type FaultName } from '../train/faults.js';
+import { gitState } from '../git.js';
+import { checkConsistency, mergeResults, readResults, type ResultSet } from '../suite/results.js';
+import { calibrate, calibrationTable } from '../suite/calibrate.js';
 import { runSuite } from '../suite/run.js';
-import { parseShard } from '../suite/units.js';
+import { parseShard, recipeSettings } from '../suite/units.js';
 import { wholeNumber } from './options.js';
 import { progressLines } from './progress.js';
 import { dataDirectory } from './train.js';
@@ -50,8 +54,8 @@ export function comparisonFor(results: ResultSet, explicitBaseline?: string): { 
   const path = explicitBaseline ?? defaultBaselinePath(suite.name, results.preset, results.backend.name);
   if (explicitBaseline && !existsSync(explicitBaseline)) throw new InputError(`baseline not found: ${explicitBaseline}`);
   let data = suite.kind === 'training' ? readBaseline(path) : undefined;
-  if (data && !explicitBaseline && JSON.stringify(data.settings) !== JSON.stringify(results.settings)) {
-    process.stderr.write(`${path} was recorded with other settings than these results (overrides, or an older suite definition): not used\n`);
+  if (data && !explicitBaseline && recipeSettings(data.settings) !== recipeSettings(results.settings)) {
+    process.stderr.write(`${path} was recorded with another recipe than these results (overridden iterations, or an older suite definition): not used\n`);
     data = undefined;
   }
   return { comparison: compare(results, suite, data ? { path, data } : undefined), baseline: data };
@@ -61,13 +65,9 @@ export function comparisonFor(results: ResultSet, explicitBaseline?: string): { 
 export function gate(results: ResultSet, options: OutputOptions): number {
   const { comparison } = comparisonFor(results, options.baseline);
   process.stdout.write(consoleReporter.render(comparison));
-  const write = (file: string, text: string) => {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, text);
-  };
-  if (options.junit) write(options.junit, junitReporter.render(comparison));
+  if (options.junit) writeFileAtomically(options.junit, junitReporter.render(comparison));
   const markdown = markdownReporter.render(comparison);
-  if (options.markdown) write(options.markdown, markdown);
+  if (options.markdown) writeFileAtomically(options.markdown, markdown);
   if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, markdown);
   return comparison.exitCode;
 }
@@ -75,6 +75,8 @@ export function gate(results: ResultSet, options: OutputOptions): number {
 export interface RunCommandOptions extends OutputOptions {
   preset: string;
   seeds?: string;
+  firstSeed?: string;
+  fault?: string;
   models?: string;
   iterations?: string;
   data?: string;
@@ -88,7 +90,9 @@ export async function runCommand(name: string, options: RunCommandOptions, backe
   const preset = options.preset as PresetName;
   const shard = options.shard ? parseShard(options.shard) : { index: 1, count: 1 };
   const seeds = wholeNumber('--seeds', options.seeds, 1);
+  const firstSeed = wholeNumber('--first-seed', options.firstSeed, 1);
   const iterations = wholeNumber('--iterations', options.iterations, 1);
+  const fault = parseFault(options.fault);
   const dataset = suite.kind === 'training' ? suite.presets[preset].dataset : undefined;
   const dataDir = dataset && dataset !== 'synthetic' ? dataDirectory(options.data, dataset) : undefined;
   const backend = await initBackend(backendRequest, { gradients: suite.kind === 'training' });
@@ -109,14 +113,16 @@ export async function runCommand(name: string, options: RunCommandOptions, backe
       suite,
       preset,
       overrides: {
-        ...(options.models ? { models: options.models.split(',').map((m) => m.trim()).filter(Boolean) } : {}),
+        ...(options.models !== undefined ? { models: options.models.split(',').map((m) => m.trim()).filter(Boolean) } : {}),
         ...(seeds !== undefined ? { seeds } : {}),
+        ...(firstSeed !== undefined ? { firstSeed } : {}),
         ...(iterations !== undefined ? { iterations } : {}),
       },
       dataDir,
       shard,
       outDir,
       backend,
+      ...(fault ? { fault } : {}),
       log: (line) => process.stderr.write(`${line}\n`),
       onProgress: (unit, e) => process.stderr.write(progressLines(unit.id, e)),
       shouldStop: () => stop,
@@ -137,20 +143,35 @@ export function compareCommand(path: string, options: OutputOptions): number {
   return gate(readResults(resultsPath(path)), options);
 }
 
-export function recordCommand(path: string, options: { out?: string }): string {
+export function parseFault(text: string | undefined): FaultName | undefined {
+  if (text === undefined) return undefined;
+  if (!(FAULT_NAMES as readonly string[]).includes(text)) throw new UsageError(`unknown fault "${text}": one of ${FAULT_NAMES.join(', ')}`);
+  return text as FaultName;
+}
+
+/** `baseline record`: a new baseline, or (`--append`) more seeds pooled into the existing one. */
+export function recordCommand(path: string, options: { out?: string; append?: boolean }): string {
   const results = readResults(resultsPath(path));
   const suite = suiteByName(results.suite.name);
-  const baseline = recordBaseline(results, suite);
+  const git = gitState();
+  const baseline = recordBaseline(results, suite, git ? `${git.commit}${git.dirty ? '+changes' : ''}` : null);
   const out = options.out ?? defaultBaselinePath(suite.name, results.preset, results.backend.name);
-  writeBaseline(out, baseline);
+  if (options.append) {
+    const existing = readBaseline(out);
+    if (!existing) throw new InputError(`--append: there is no baseline at ${out} to pool into (record one without --append first)`);
+    writeBaseline(out, appendBaseline(existing, baseline, out));
+  } else {
+    writeBaseline(out, baseline);
+  }
   return out;
 }
 
-export function mergeCommand(paths: string[], options: { out: string }): string {
-  const merged = mergeResults(paths.map((p) => ({ path: p, results: readResults(resultsPath(p)) })));
-  mkdirSync(options.out, { recursive: true });
+export function mergeCommand(paths: string[], options: { out: string; mixedMachines?: boolean }): string {
+  const sets = paths.map((p) => ({ path: p, results: readResults(resultsPath(p)) }));
+  for (const { path, results } of sets) checkConsistency(results, suiteByName(results.suite.name), path);
+  const merged = mergeResults(sets, options.mixedMachines ?? false);
   const out = join(options.out, 'results.json');
-  writeFileSync(out, `${JSON.stringify(merged, null, 1)}\n`);
+  writeFileAtomically(out, `${JSON.stringify(merged, null, 1)}\n`);
   return out;
 }
 
@@ -163,4 +184,64 @@ export async function reportCommand(paths: string[], options: { out: string; bas
   });
   const pages = await writeSite(options.out, inputs);
   return `${join(options.out, 'index.html')} (${pages.length} page${pages.length === 1 ? '' : 's'})`;
+}
+
+export interface CalibrateCommandOptions {
+  preset: string;
+  models?: string;
+  seeds?: string;
+  reruns: string;
+  faults?: string;
+  data?: string;
+  out?: string;
+  baseline?: string;
+}
+
+/** `calibrate`: clean reruns and planted faults against the recorded baseline; prints and writes the table. */
+export async function calibrateCommand(name: string, options: CalibrateCommandOptions, backendRequest: BackendRequest): Promise<number> {
+  const suite = suiteByName(name);
+  if (suite.kind !== 'training') throw new UsageError(`${suite.name} counts architectures: nothing to calibrate`);
+  if (!(PRESETS as readonly string[]).includes(options.preset)) throw new UsageError(`unknown preset "${options.preset}": one of ${PRESETS.join(', ')}`);
+  const preset = options.preset as PresetName;
+  const seeds = wholeNumber('--seeds', options.seeds, 1);
+  const reruns = wholeNumber('--reruns', options.reruns, 0)!;
+  const faults = options.faults === undefined ? [...FAULT_NAMES] : options.faults.split(',').map((f) => parseFault(f.trim())!);
+  const backend = await initBackend(backendRequest, { gradients: true });
+  process.stderr.write(`${describeBackend(backend)}\n`);
+  const path = options.baseline ?? defaultBaselinePath(suite.name, preset, backend.choice);
+  const data = readBaseline(path);
+  if (!data) throw new InputError(`no baseline at ${path} to calibrate against: record one first ("resnet-repro run ${suite.name} --preset ${preset}", then "baseline record")`);
+  const dataset = suite.presets[preset].dataset;
+  const outDir = options.out ?? join('results', `calibrate-${suite.name}-${preset}`);
+  let stop = false;
+  const onSignal = () => {
+    if (stop) process.exit(130);
+    stop = true;
+    process.stderr.write('\nstopping after this step; run the same command again to continue\n');
+  };
+  process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+  try {
+    const rows = await calibrate({
+      suite,
+      preset,
+      ...(options.models !== undefined ? { models: options.models.split(',').map((m) => m.trim()).filter(Boolean) } : {}),
+      ...(seeds !== undefined ? { seeds } : {}),
+      reruns,
+      faults,
+      baseline: { path, data },
+      ...(dataset !== 'synthetic' ? { dataDir: dataDirectory(options.data, dataset) } : {}),
+      outDir,
+      backend,
+      log: (line) => process.stderr.write(`${line}\n`),
+      onProgress: (unit, e) => process.stderr.write(progressLines(unit.id, e)),
+      shouldStop: () => stop,
+    });
+    const table = calibrationTable(rows);
+    writeFileAtomically(join(outDir, 'calibration.md'), table);
+    writeFileAtomically(join(outDir, 'calibration.json'), `${JSON.stringify(rows, null, 1)}\n`);
+    process.stdout.write(table);
+    return stop ? 130 : 0;
+  } finally {
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+  }
 }

@@ -2,16 +2,26 @@
  * Results → comparison: per model and metric, ours (mean ± std over seeds)
  * against the recorded baseline (gated) and the paper (shown); the suite's
  * claims evaluated on ours; one verdict. Reporters render this model.
+ *
+ * A row passes only on evidence: either our runs replay the baseline's bit
+ * for bit (same seeds, same numerics: the same computation), or the
+ * non-inferiority test of stats.ts bounds the harmful shift below the
+ * preset's tolerance with enough power to have seen a regression of it. A run
+ * at chance level where the baseline learned is a regression whatever the
+ * seeds say. Anything else is inconclusive, and the gate does not pass.
  */
-import type { Claim, Suite, TrainingMetric, TrainingSuite } from '../../suites/define.js';
+import type { Claim, Suite, Tolerance, TrainingMetric, TrainingSuite } from '../../suites/define.js';
 import { InputError } from '../errors.js';
+import { sameDevice, sameNumerics } from '../machine.js';
 import { paperEntries, paperValue } from '../paper.js';
-import type { ResultSet } from '../suite/results.js';
-import { type Baseline, metricValue } from './baseline.js';
-import { classifyShift, ERROR_RULE, type Summary, summarize, THROUGHPUT_RULE, welchGreater } from './stats.js';
+import { checkConsistency, type ResultSet } from '../suite/results.js';
+import { recipeSettings } from '../suite/units.js';
+import { type Baseline, type BaselineSummary, metricValue } from './baseline.js';
+import { type GateRule, type ShiftTest, type Summary, summarize, testShift, welchGreater } from './stats.js';
 
-export type RowVerdict = 'pass' | 'improved' | 'regression' | 'diverged' | 'no-baseline' | 'not-comparable' | 'fail';
+export type RowVerdict = 'pass' | 'regression' | 'inconclusive' | 'broken' | 'diverged' | 'not-gated' | 'fail';
 export type ClaimVerdict = 'holds' | 'fails' | 'inconclusive';
+export type Verdict = 'pass' | 'fail' | 'incomplete' | 'inconclusive';
 
 export interface ComparisonRow {
   readonly model: string;
@@ -21,6 +31,10 @@ export interface ComparisonRow {
   readonly paper?: { readonly value: number; readonly printed: string; readonly table: string; readonly row: string };
   /** ours − baseline (or − paper for architecture rows). */
   readonly delta?: number;
+  /** The statistical test behind the verdict, when there was one (bounds, detectable effect, tolerance). */
+  readonly test?: Pick<ShiftTest, 'lower' | 'upper' | 'detectable' | 'tolerance'>;
+  /** Whether ours replayed the baseline seed for seed. */
+  readonly replay?: boolean;
   readonly verdict: RowVerdict;
   readonly why: string;
 }
@@ -37,43 +51,65 @@ export interface Comparison {
   readonly suite: { readonly name: string; readonly version: number; readonly title: string; readonly paper: string };
   readonly preset: string;
   readonly backend: ResultSet['backend'];
+  /** A calibration fault the results were made with, if any. */
+  readonly fault: string | null;
   readonly baseline: { readonly path: string; readonly recordedAt: string; readonly backend: string } | null;
+  /** The gate's policy for these rows: family-wise false-alarm rate, power, tolerance. */
+  readonly policy: { readonly alpha: number; readonly rowAlpha: number; readonly power: number; readonly tolerance: Tolerance } | null;
   readonly rows: readonly ComparisonRow[];
   readonly claims: readonly ClaimResult[];
   /** Missing runs, missing baseline: reasons the gate cannot pass. */
   readonly problems: readonly string[];
-  readonly verdict: 'pass' | 'fail' | 'incomplete';
-  /** 0 pass, 1 regression or failed claim, 2 incomplete input. */
-  readonly exitCode: 0 | 1 | 2;
+  readonly verdict: Verdict;
+  /** 0 pass, 1 regression or failed claim, 2 incomplete input, 4 inconclusive. */
+  readonly exitCode: 0 | 1 | 2 | 4;
 }
 
-/** Which way a metric gets worse. */
-const WORSE_WHEN: Record<TrainingMetric, 'higher' | 'lower' | 'either'> = {
-  testError: 'higher',
-  trainError: 'higher',
-  top1Error10Crop: 'higher',
-  top5Error10Crop: 'higher',
-  imagesPerSecond: 'lower',
+export const EXIT_CODES: Record<Verdict, 0 | 1 | 2 | 4> = { pass: 0, fail: 1, incomplete: 2, inconclusive: 4 };
+
+/** Which way a metric gets worse, and which tolerance applies. */
+const METRICS: Record<TrainingMetric, { worse: 'higher' | 'lower' | 'either'; kind: keyof Tolerance }> = {
+  testError: { worse: 'higher', kind: 'error' },
+  trainError: { worse: 'higher', kind: 'error' },
+  top1Error10Crop: { worse: 'higher', kind: 'error' },
+  top5Error10Crop: { worse: 'higher', kind: 'error' },
+  imagesPerSecond: { worse: 'lower', kind: 'throughput' },
   // A measurement, not a score: drift either way is a change to look at.
-  meanResponseStd: 'either',
+  meanResponseStd: { worse: 'either', kind: 'response' },
 };
+
+/** Family-wise false-alarm rate of one comparison, shared (Bonferroni) among its gated rows; and the power asked of each row. */
+export const GATE_ALPHA = 0.05;
+export const GATE_POWER = 0.8;
+
+/**
+ * Sanity bounds: a run whose error is within this of chance level (1 − k/classes)
+ * has not learned; it is a regression where the baseline's mean is at least
+ * LEARNED_BELOW_CHANCE below chance.
+ */
+const AT_CHANCE = 0.01;
+const LEARNED_BELOW_CHANCE = 0.1;
 
 /** Claims need less evidence than gating: α = 0.05, or the error floor with single seeds. */
 const CLAIM_ALPHA = 0.05;
+const CLAIM_FLOOR = 0.005;
 
 export function compare(results: ResultSet, suite: Suite, baseline: { path: string; data: Baseline } | undefined): Comparison {
   if (results.suite.name !== suite.name) throw new InputError(`results are for suite ${results.suite.name}, not ${suite.name}`);
   if (results.suite.version !== suite.version) {
     throw new InputError(`results are from ${suite.name} version ${results.suite.version}; this resnet-repro defines version ${suite.version}: re-run the suite`);
   }
+  checkConsistency(results, suite);
   const header = {
     suite: { name: suite.name, version: suite.version, title: suite.title, paper: suite.paper },
     preset: results.preset,
     backend: results.backend,
+    fault: results.fault,
   };
   if (suite.kind === 'architecture') return compareArchitecture(results, suite, header);
 
   const problems: string[] = [];
+  if (results.expectedUnits.length === 0) problems.push('the results expect no runs at all: nothing was measured');
   const missingShards = Array.from({ length: results.shards.count }, (_, i) => i + 1).filter((s) => !results.shards.included.includes(s));
   if (missingShards.length > 0) problems.push(`shards ${missingShards.map((s) => `${s}/${results.shards.count}`).join(', ')} are missing: merge every shard's results first`);
   const done = new Set(results.runs.filter((r) => r.record.status !== 'interrupted').map((r) => r.unit.id));
@@ -82,57 +118,85 @@ export function compare(results: ResultSet, suite: Suite, baseline: { path: stri
 
   if (baseline) {
     const b = baseline.data;
+    if (b.suite.name !== suite.name) throw new InputError(`${baseline.path} is a baseline of ${b.suite.name}, not ${suite.name}`);
     if (b.suite.version !== suite.version) throw new InputError(`${baseline.path} was recorded for ${suite.name} version ${b.suite.version}, not ${suite.version}: record it again`);
     if (b.preset !== results.preset) throw new InputError(`${baseline.path} is for preset ${b.preset}, these results are ${results.preset}`);
     if (b.backend.name !== results.backend.name) {
       throw new InputError(`${baseline.path} was recorded on backend ${b.backend.name}; these results ran on ${results.backend.name}. Compare against a baseline of the same backend (resnet-repro baseline record).`);
     }
-    if (JSON.stringify(b.settings) !== JSON.stringify(results.settings)) throw new InputError(`${baseline.path} was recorded with other settings (models, seeds, iterations, data): record it again or run with the same settings`);
+    if (recipeSettings(b.settings) !== recipeSettings(results.settings)) {
+      throw new InputError(`${baseline.path} was recorded with another recipe (iterations, batch, data, width): record it again or run with the same settings`);
+    }
   } else {
     problems.push(`no recorded baseline for ${suite.name}/${results.preset}/${results.backend.name} with these settings: nothing to gate against (record one with "resnet-repro baseline record")`);
   }
 
   const models = [...new Set(results.expectedUnits.map((u) => u.paperModel))];
-  const valuesOf = (model: string, metric: TrainingMetric) =>
-    results.runs.filter((r) => r.unit.paperModel === model).map((r) => metricValue(r, metric)).filter((v): v is number => v !== undefined);
-  const preset = suite.presets[results.preset as keyof TrainingSuite['presets']];
-  // Throughput depends on the device: same backend, same CPU model and same GPU model (if any).
-  const sameMachine =
-    baseline !== undefined &&
-    baseline.data.backend.device === results.backend.device &&
-    baseline.data.backend.cpuModel === results.backend.cpuModel &&
-    baseline.data.backend.gpuModel === results.backend.gpuModel;
+  const runsOf = (model: string) => results.runs.filter((r) => r.unit.paperModel === model);
+  const valuesOf = (model: string, metric: TrainingMetric) => runsOf(model).map((r) => metricValue(r, metric)).filter((v): v is number => v !== undefined);
+  const preset = suite.presets[results.preset];
+  const throughputGated = (b: Baseline) => preset.gateThroughput && sameDevice(b.backend, results.backend);
+  const gates = (metric: TrainingMetric, b: Baseline) => metric !== 'imagesPerSecond' || throughputGated(b);
+
+  if (baseline) {
+    for (const model of models) {
+      const lacking = suite.metrics.filter((m) => gates(m, baseline.data) && !baseline.data.metrics[model]?.[m]);
+      if (lacking.length > 0) problems.push(`${baseline.path} has no ${lacking.join(', ')} for ${model}: it does not cover what this suite gates (record it again)`);
+    }
+  }
+
+  const gatedRows = baseline ? models.length * suite.metrics.filter((m) => gates(m, baseline.data)).length : 0;
+  const rowAlpha = GATE_ALPHA / Math.max(1, gatedRows);
+  const replays = baseline !== undefined && sameNumerics(baseline.data.backend, results.backend);
 
   const rows: ComparisonRow[] = [];
   for (const model of models) {
-    const diverged = results.runs.filter((r) => r.unit.paperModel === model && r.record.status === 'diverged');
+    const diverged = runsOf(model).filter((r) => r.record.status === 'diverged');
     for (const metric of suite.metrics) {
       const values = valuesOf(model, metric);
       const ours = values.length > 0 ? summarize(values) : undefined;
       const paper = paperValue(model, metric);
       const paperCell = paper ? { paper: { value: paper.value, printed: paper.printed, table: paper.table, row: paper.row } } : {};
       const base = baseline?.data.metrics[model]?.[metric];
-      const row = (verdict: RowVerdict, why: string, extra: Partial<ComparisonRow> = {}): ComparisonRow => ({ model, metric, ours, ...paperCell, ...(base ? { baseline: base } : {}), verdict, why, ...extra });
+      const row = (verdict: RowVerdict, why: string, extra: Partial<ComparisonRow> = {}): ComparisonRow => ({
+        model,
+        metric,
+        ours,
+        ...paperCell,
+        ...(base ? { baseline: { mean: base.mean, std: base.std, n: base.n } } : {}),
+        ...(ours && base ? { delta: ours.mean - base.mean } : {}),
+        verdict,
+        why,
+        ...extra,
+      });
       if (diverged.length > 0) {
         rows.push(row('diverged', `${diverged.map((r) => r.unit.id).join(', ')} diverged (NaN/Inf loss)`));
-      } else if (!ours) {
-        rows.push(row('no-baseline', 'no completed run yields this metric'));
-      } else if (!base) {
-        rows.push(row('no-baseline', baseline ? 'the baseline has no value for this metric' : 'no baseline'));
-      } else if (metric === 'imagesPerSecond' && preset && !preset.gateThroughput) {
-        rows.push(row('not-comparable', `throughput is reported, not gated, at preset ${results.preset}`, { delta: ours.mean - base.mean }));
-      } else if (metric === 'imagesPerSecond' && !sameMachine) {
-        rows.push(row('not-comparable', `throughput is gated only against a baseline from the same device (baseline: ${baseline!.data.backend.gpuModel ?? baseline!.data.backend.cpuModel})`, { delta: ours.mean - base.mean }));
-      } else {
-        const direction = WORSE_WHEN[metric];
-        const rule = metric === 'imagesPerSecond' ? THROUGHPUT_RULE : ERROR_RULE;
-        const shift =
-          direction === 'either'
-            ? [classifyShift(ours, base, 'higher', rule), classifyShift(ours, base, 'lower', rule)].find((s) => s.shift === 'worse') ?? { shift: 'same' as const, why: 'within noise either way' }
-            : classifyShift(ours, base, direction, rule);
-        const verdict: RowVerdict = shift.shift === 'worse' ? 'regression' : shift.shift === 'better' ? 'improved' : 'pass';
-        rows.push(row(verdict, shift.why, { delta: ours.mean - base.mean }));
+        continue;
       }
+      if (!ours || !base || !baseline) {
+        rows.push(row('not-gated', !ours ? 'no completed run yields this metric' : 'no baseline value (see the problems)'));
+        continue;
+      }
+      const insane = METRICS[metric].kind === 'error' ? atChance(runsOf(model), metric, base) : undefined;
+      if (insane) {
+        rows.push(row('broken', insane));
+        continue;
+      }
+      if (!gates(metric, baseline.data)) {
+        const why = preset.gateThroughput
+          ? `throughput is gated only against a baseline from the same machine (baseline: ${baseline.data.backend.gpuModel ?? baseline.data.backend.cpuModel})`
+          : `throughput is reported, not gated, at preset ${results.preset}`;
+        rows.push(row('not-gated', why));
+        continue;
+      }
+      const rule: GateRule = { tolerance: preset.tolerance[METRICS[metric].kind], relative: METRICS[metric].kind !== 'error', alpha: rowAlpha, power: GATE_POWER };
+      const test = shiftTest(ours, base, METRICS[metric].worse, rule);
+      const testCell = { test: { lower: test.lower, upper: test.upper, detectable: test.detectable, tolerance: test.tolerance } };
+      if (replays && metric !== 'imagesPerSecond' && replaysSeedForSeed(runsOf(model), metric, base)) {
+        rows.push(row('pass', `identical to the baseline seed for seed (same backend, versions and machine: the same computation); off this machine the seeds could detect ${fmtShift(test.detectable)}`, { ...testCell, replay: true }));
+        continue;
+      }
+      rows.push(row(test.verdict, test.why, testCell));
     }
   }
 
@@ -140,17 +204,50 @@ export function compare(results: ResultSet, suite: Suite, baseline: { path: stri
     .filter((c) => models.includes(c.lower) && models.includes(c.higher))
     .map((c) => evaluateClaim(c, valuesOf(c.lower, c.metric), valuesOf(c.higher, c.metric), (c.gatedAt as readonly string[]).includes(results.preset)));
 
-  const failed = rows.some((r) => r.verdict === 'regression' || r.verdict === 'diverged') || claims.some((c) => c.gated && c.verdict === 'fails');
-  const incomplete = problems.length > 0;
+  const failed = rows.some((r) => r.verdict === 'regression' || r.verdict === 'broken' || r.verdict === 'diverged') || claims.some((c) => c.gated && c.verdict === 'fails');
+  const inconclusive = rows.some((r) => r.verdict === 'inconclusive');
+  const verdict: Verdict = failed ? 'fail' : problems.length > 0 ? 'incomplete' : inconclusive ? 'inconclusive' : 'pass';
   return {
     ...header,
     baseline: baseline ? { path: baseline.path, recordedAt: baseline.data.recordedAt, backend: baseline.data.backend.name } : null,
+    policy: { alpha: GATE_ALPHA, rowAlpha, power: GATE_POWER, tolerance: preset.tolerance },
     rows,
     claims,
     problems,
-    verdict: failed ? 'fail' : incomplete ? 'incomplete' : 'pass',
-    exitCode: failed ? 1 : incomplete ? 2 : 0,
+    verdict,
+    exitCode: EXIT_CODES[verdict],
   };
+}
+
+/** The rule in the metric's harmful direction; for 'either', the worse of the two directions. */
+function shiftTest(ours: Summary, base: Summary, worse: 'higher' | 'lower' | 'either', rule: GateRule): ShiftTest {
+  if (worse !== 'either') return testShift(ours, base, worse, rule);
+  const up = testShift(ours, base, 'higher', rule);
+  const down = testShift(ours, base, 'lower', rule);
+  const rank = { regression: 2, inconclusive: 1, pass: 0 } as const;
+  return rank[up.verdict] >= rank[down.verdict] ? up : down;
+}
+
+/** Why a model's runs are at chance level where the baseline learned, or undefined. */
+function atChance(runs: ResultSet['runs'], metric: TrainingMetric, base: Summary): string | undefined {
+  const classes = runs[0]?.record.architecture.classes;
+  if (!classes) return undefined;
+  const chance = 1 - (metric === 'top5Error10Crop' ? Math.min(5, classes) : 1) / classes;
+  if (base.mean > chance - LEARNED_BELOW_CHANCE) return undefined;
+  const stuck = runs.filter((r) => (metricValue(r, metric) ?? 0) >= chance - AT_CHANCE);
+  if (stuck.length === 0) return undefined;
+  const values = stuck.map((r) => `${r.unit.id} ${(metricValue(r, metric)! * 100).toFixed(1)} %`).join(', ');
+  return `at chance level (≥ ${((chance - AT_CHANCE) * 100).toFixed(0)} % with ${classes} classes) where the baseline learned (${(base.mean * 100).toFixed(1)} %): ${values}`;
+}
+
+/** Whether every run of ours has the value the baseline recorded for the same seed. */
+function replaysSeedForSeed(runs: ResultSet['runs'], metric: TrainingMetric, base: BaselineSummary): boolean {
+  if (!base.values || runs.length === 0) return false;
+  const recorded = new Map(base.values.map((v) => [v.seed, v.value]));
+  return runs.every((r) => {
+    const value = metricValue(r, metric);
+    return value !== undefined && recorded.get(r.unit.seed) === value;
+  });
 }
 
 /** "lower's metric < higher's": holds when significantly so, fails when significantly the opposite. */
@@ -166,15 +263,16 @@ export function evaluateClaim(claim: Claim, lower: readonly number[], higher: re
     if (welchGreater(lo, hi) < CLAIM_ALPHA) return { ...base, verdict: 'fails', why: `${detail}: the opposite, Welch p < ${CLAIM_ALPHA}` };
     return { ...base, verdict: 'inconclusive', why: `${detail}: not separable at p < ${CLAIM_ALPHA}` };
   }
-  if (gap > ERROR_RULE.floor) return { ...base, verdict: 'holds', why: `${detail} (single seed: gap > ${ERROR_RULE.floor})` };
-  if (gap < -ERROR_RULE.floor) return { ...base, verdict: 'fails', why: `${detail}: the opposite (single seed: gap > ${ERROR_RULE.floor})` };
-  return { ...base, verdict: 'inconclusive', why: `${detail}: within ${ERROR_RULE.floor}` };
+  if (gap > CLAIM_FLOOR) return { ...base, verdict: 'holds', why: `${detail} (single seed: gap > ${CLAIM_FLOOR})` };
+  if (gap < -CLAIM_FLOOR) return { ...base, verdict: 'fails', why: `${detail}: the opposite (single seed: gap > ${CLAIM_FLOOR})` };
+  return { ...base, verdict: 'inconclusive', why: `${detail}: within ${CLAIM_FLOOR}` };
 }
 
 const fmt = (s: Summary) => (s.n > 1 ? `${s.mean.toPrecision(4)} ± ${s.std.toPrecision(2)} (n=${s.n})` : `${s.mean.toPrecision(4)} (n=1)`);
+const fmtShift = (x: number) => (Number.isFinite(x) ? x.toPrecision(3) : '∞');
 
 /** The built graphs against Tables 1 and 6: deterministic, so the paper itself is the baseline. */
-function compareArchitecture(results: ResultSet, suite: Extract<Suite, { kind: 'architecture' }>, header: Pick<Comparison, 'suite' | 'preset' | 'backend'>): Comparison {
+function compareArchitecture(results: ResultSet, suite: Extract<Suite, { kind: 'architecture' }>, header: Pick<Comparison, 'suite' | 'preset' | 'backend' | 'fault'>): Comparison {
   const rows: ComparisonRow[] = [];
   const facts = new Map(results.architecture.map((a) => [a.unit.paperModel, a.facts]));
   const missing = results.expectedUnits.filter((u) => !facts.has(u.paperModel)).map((u) => u.id);
@@ -202,7 +300,8 @@ function compareArchitecture(results: ResultSet, suite: Extract<Suite, { kind: '
       const pb = facts.get(b)!.trainableParams;
       return { id: `${a}=${b}`, text: `${a} and ${b} have the same parameters (option A adds none)`, verdict: pa === pb ? 'holds' : 'fails', gated: true, why: `${pa} vs ${pb}` };
     });
-  const problems = missing.length > 0 ? [`models missing: ${missing.join(', ')}`] : [];
+  const problems = [...(missing.length > 0 ? [`models missing: ${missing.join(', ')}`] : []), ...(results.expectedUnits.length === 0 ? ['the results expect no models at all'] : [])];
   const failed = rows.some((r) => r.verdict === 'fail') || claims.some((c) => c.verdict === 'fails');
-  return { ...header, baseline: null, rows, claims, problems, verdict: failed ? 'fail' : problems.length > 0 ? 'incomplete' : 'pass', exitCode: failed ? 1 : problems.length > 0 ? 2 : 0 };
+  const verdict: Verdict = failed ? 'fail' : problems.length > 0 ? 'incomplete' : 'pass';
+  return { ...header, baseline: null, policy: null, rows, claims, problems, verdict, exitCode: EXIT_CODES[verdict] };
 }

@@ -31,6 +31,8 @@ export interface BuildOptions {
   readonly inputSize?: number;
   /** Classes of the fc layer; defaults to the spec's (10 or 1000), fewer for a subset of ImageNet. */
   readonly numClasses?: number;
+  /** BN's moving-average momentum; 0.9 unless a calibration fault changes it. */
+  readonly bnMomentum?: number;
 }
 
 export interface BuiltModel {
@@ -74,10 +76,12 @@ class GraphBuilder {
   readonly taps: string[] = [];
   private nextSeed: number;
   private readonly zeros: boolean;
+  private readonly bnMomentum: number;
 
   constructor(options: BuildOptions) {
     this.nextSeed = (options.seed ?? 0) * 7919 + 1;
     this.zeros = options.init === 'zeros';
+    this.bnMomentum = options.bnMomentum ?? 0.9;
   }
 
   private seed(): number {
@@ -126,7 +130,7 @@ class GraphBuilder {
 
   /** tfjs-layers' BN; in training on native TensorFlow it runs TF's fused kernels (kernels/fused-batch-norm.ts). */
   bn(x: T, name: string): T {
-    return new FusedTrainingBatchNorm({ name, axis: 3, momentum: 0.9, epsilon: 1e-5 }).apply(x) as T;
+    return new FusedTrainingBatchNorm({ name, axis: 3, momentum: this.bnMomentum, epsilon: 1e-5 }).apply(x) as T;
   }
 
   /** conv → BN, the unit every stacked net is made of; optionally a Fig. 7 tap. */

@@ -4,22 +4,24 @@
  * Re-running the same command continues: completed units are reused,
  * interrupted ones resume from their checkpoints.
  */
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { PresetName, Suite } from '../../suites/define.js';
-import type { BackendInfo } from '../backend.js';
+import { type BackendInfo, backendRecord } from '../backend.js';
 import { openDataset } from '../data/datasets.js';
 import type { TrainingData } from '../data/source.js';
 import { InputError } from '../errors.js';
+import { writeFileAtomically } from '../files.js';
 import { buildModel } from '../models/build.js';
 import { archFacts } from '../models/count.js';
 import { parseModelName } from '../models/names.js';
 import { layerResponses } from '../models/responses.js';
 import { lockRunFolder } from '../train/lock.js';
+import type { FaultName } from '../train/faults.js';
 import { readRunRecord, type RunRecord } from '../train/record.js';
 import { loadTrainedModel, type ProgressEvent, train } from '../train/train.js';
-import { RESULTS_SCHEMA_VERSION, ResultSet, type UnitResult } from './results.js';
+import { readResults, RESULTS_SCHEMA_VERSION, ResultSet, type UnitResult } from './results.js';
 import { expandUnits, type Overrides, type ResolvedSettings, resolveSettings, type RunUnit, shardUnits, unitCost } from './units.js';
 
 export interface RunSuiteOptions {
@@ -31,6 +33,8 @@ export interface RunSuiteOptions {
   readonly shard: { readonly index: number; readonly count: number };
   readonly outDir: string;
   readonly backend: BackendInfo;
+  /** A fault planted for calibration: recorded, never a baseline. */
+  readonly fault?: FaultName;
   readonly log?: (line: string) => void;
   readonly onProgress?: (unit: RunUnit, event: ProgressEvent) => void;
   readonly shouldStop?: () => boolean;
@@ -56,9 +60,11 @@ export async function runSuite(options: RunSuiteOptions): Promise<ResultSet> {
       settings: settings as Record<string, unknown>,
       expectedUnits: expected,
       shards: { count: options.shard.count, included: [options.shard.index] },
-      backend: { name: backend.choice, device: backend.device, versions: backend.versions, cpuModel: backend.cpuModel, gpuModel: backend.gpuModel },
+      backend: backendRecord(backend),
+      fault: options.fault ?? null,
       createdAt: new Date().toISOString(),
     };
+    refuseOtherRun(options.outDir, base);
     if (suite.kind === 'architecture') {
       const architecture = mine.map((unit) => {
         const built = buildModel(parseModelName(unit.model), { init: 'zeros' });
@@ -90,14 +96,59 @@ export async function runSuite(options: RunSuiteOptions): Promise<ResultSet> {
   }
 }
 
-/** Trains a unit, or reuses its completed run, or resumes its interrupted one. */
+/**
+ * A folder holds one suite run: results of another suite, version, preset,
+ * settings, backend, machine or fault there are refused, not overwritten.
+ */
+function refuseOtherRun(outDir: string, ours: Pick<ResultSet, 'suite' | 'preset' | 'settings' | 'backend' | 'fault'> & { shards: { count: number } }): void {
+  const path = join(outDir, 'results.json');
+  if (!existsSync(path)) return;
+  const theirs = readResults(path);
+  const describe = (r: typeof ours) => `${r.suite.name} v${r.suite.version} ${r.preset} ${JSON.stringify(r.settings)} on ${r.backend.name} ${JSON.stringify(r.backend)}${r.fault ? ` with fault ${r.fault}` : ''}, ${r.shards.count} shard(s)`;
+  const key = (r: typeof ours) => JSON.stringify([r.suite, r.preset, r.settings, r.backend, r.fault, r.shards.count]);
+  if (key(theirs) !== key(ours)) {
+    throw new InputError(`${outDir} holds another suite run (${describe(theirs)}); this one is ${describe(ours)}. Choose another --out, or delete that folder.`);
+  }
+}
+
+/**
+ * What a run folder's record must match to be reused or resumed for a unit:
+ * the same model, seed, recipe, data, fault, backend, versions and machine.
+ * Returns the differences, named.
+ */
+export function provenanceDifferences(record: RunRecord, unit: RunUnit, settings: ResolvedSettings, data: TrainingData, backend: BackendInfo, fault: FaultName | undefined): string[] {
+  const ours = backendRecord(backend);
+  const host = record.host;
+  const checks: [string, unknown, unknown][] = [
+    ['model', record.model, unit.model],
+    ['seed', record.seed, unit.seed],
+    ['iterations', record.config.iterations, settings.iterations],
+    ['batch size', record.config.batchSize, settings.batchSize],
+    ['log interval', record.config.logEvery, settings.logEvery],
+    ['eval interval', record.config.evalEvery, settings.evalEvery],
+    ['dataset', `${record.dataset.name} (${record.dataset.trainImages}/${record.dataset.testImages} images)`, `${data.name} (${data.trainCount}/${data.testCount} images)`],
+    ['fault', record.fault ?? null, fault ?? null],
+    ['backend', record.backend.name, ours.name],
+    ['versions', JSON.stringify(record.backend.versions), JSON.stringify(ours.versions)],
+    ['device', record.backend.device, ours.device],
+    ['CPU', host.cpuModel, ours.cpuModel],
+    ['GPU', host.gpuModel ?? null, ours.gpuModel],
+    ['cores', host.cpus, ours.cpuCores],
+    ['CPU extensions', JSON.stringify(host.cpuFeatures ?? 'unknown'), JSON.stringify(ours.cpuFeatures)],
+    ['numerics environment', JSON.stringify(host.env ?? 'unknown'), JSON.stringify(ours.env)],
+  ];
+  return checks.filter(([, a, b]) => a !== b).map(([what, a, b]) => `${what} ${String(a)} (now ${String(b)})`);
+}
+
+/** Trains a unit, or reuses its completed run, or resumes its interrupted one — only when that run is this unit's, here. */
 async function trainUnit(unit: RunUnit, dir: string, settings: ResolvedSettings, data: TrainingData, options: RunSuiteOptions): Promise<RunRecord> {
   const runFile = join(dir, 'run.json');
   let resume = false;
   if (existsSync(runFile)) {
     const previous = readRunRecord(runFile);
-    if (previous.config.iterations !== settings.iterations || previous.config.batchSize !== settings.batchSize || previous.dataset.name !== data.name) {
-      throw new InputError(`${dir} holds a run with other settings (${previous.config.iterations} iterations, batch ${previous.config.batchSize}, ${previous.dataset.name}); use another --out`);
+    const differences = provenanceDifferences(previous, unit, settings, data, options.backend, options.fault);
+    if (differences.length > 0) {
+      throw new InputError(`${dir} holds a run made differently: ${differences.join('; ')}. Its results cannot stand for this run: use another --out, or delete that folder.`);
     }
     if (previous.status !== 'interrupted') {
       options.log?.(`${unit.id}: reusing its ${previous.status} run`);
@@ -119,6 +170,7 @@ async function trainUnit(unit: RunUnit, dir: string, settings: ResolvedSettings,
     evalEvery: settings.evalEvery,
     checkpointEvery: Math.max(settings.logEvery, Math.min(settings.iterations, 500)),
     backend: options.backend,
+    ...(options.fault ? { fault: options.fault } : {}),
     ...(options.log ? { log: options.log } : {}),
     ...(options.onProgress ? { onProgress: (e: ProgressEvent) => options.onProgress!(unit, e) } : {}),
     ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}),
@@ -144,8 +196,6 @@ async function readResponses(dir: string, data: TrainingData) {
 
 function write(outDir: string, results: ResultSet): ResultSet {
   const valid = ResultSet.parse(results);
-  const path = join(outDir, 'results.json');
-  writeFileSync(`${path}.tmp`, `${JSON.stringify(valid, null, 1)}\n`);
-  renameSync(`${path}.tmp`, path);
+  writeFileAtomically(join(outDir, 'results.json'), `${JSON.stringify(valid, null, 1)}\n`);
   return valid;
 }

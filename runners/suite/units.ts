@@ -23,6 +23,8 @@ export interface RunUnit {
 export interface Overrides {
   readonly models?: readonly string[];
   readonly seeds?: number;
+  /** The first seed (default 1): other seeds sample the same distribution (calibration's clean reruns). */
+  readonly firstSeed?: number;
   readonly iterations?: number;
 }
 
@@ -31,21 +33,38 @@ export interface Overrides {
  * gating policy (read from the suite when comparing) and no data location
  * (the same data may live in another folder on another machine).
  */
-export type ResolvedSettings = Omit<TrainingPreset, 'models' | 'gateThroughput'> & { readonly models: readonly string[] };
+export type ResolvedSettings = Omit<TrainingPreset, 'models' | 'gateThroughput' | 'tolerance'> & { readonly models: readonly string[]; readonly firstSeed?: number };
+
+/** Which models and seeds: a sample. Everything else in the settings decides what one run measures. */
+const SAMPLE_KEYS = new Set(['models', 'seeds', 'firstSeed']);
+
+/**
+ * The settings that decide the distribution of one run's measurements (the
+ * recipe), without which models and seeds were sampled: a baseline is
+ * comparable with results when these are equal.
+ */
+export function recipeSettings(settings: Record<string, unknown>): string {
+  return JSON.stringify(Object.fromEntries(Object.entries(settings).filter(([k]) => !SAMPLE_KEYS.has(k)).sort(([a], [b]) => a.localeCompare(b))));
+}
 
 export function resolveSettings(suite: Suite, preset: PresetName, overrides: Overrides): ResolvedSettings | { readonly models: readonly string[] } {
   const models = overrides.models ?? (suite.kind === 'training' ? (suite.presets[preset].models ?? suite.models) : suite.models);
-  for (const m of models) parseModelName(m); // unknown models fail before any work
+  if (models.length === 0) throw new UsageError(`no models to run: --models takes a comma-separated list, e.g. resnet20,plain20`);
+  // Unknown models fail before any work; two names of one model would count its runs twice.
+  const canonical = models.map((m) => parseModelName(m).name);
+  const twice = canonical.filter((m, i) => canonical.indexOf(m) !== i);
+  if (twice.length > 0) throw new UsageError(`--models names ${[...new Set(twice)].join(', ')} more than once`);
   if (suite.kind === 'architecture') return { models };
   const base = suite.presets[preset];
-  for (const [name, value] of [['--seeds', overrides.seeds], ['--iterations', overrides.iterations]] as const) {
-    if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new UsageError(`${name} takes a positive whole number`);
+  for (const [name, value] of [['--seeds', overrides.seeds], ['--first-seed', overrides.firstSeed], ['--iterations', overrides.iterations]] as const) {
+    if (value !== undefined && (!Number.isSafeInteger(value) || value < 1)) throw new UsageError(`${name} takes a positive whole number`);
   }
-  const { models: _models, gateThroughput: _policy, ...rest } = base;
+  const { models: _models, gateThroughput: _policy, tolerance: _tolerance, ...rest } = base;
   return {
     ...rest,
     models,
     ...(overrides.seeds !== undefined ? { seeds: overrides.seeds } : {}),
+    ...(overrides.firstSeed !== undefined && overrides.firstSeed !== 1 ? { firstSeed: overrides.firstSeed } : {}),
     ...(overrides.iterations !== undefined ? { iterations: overrides.iterations } : {}),
   };
 }
@@ -59,10 +78,11 @@ export function presetModel(paperModel: string, width: number | undefined): stri
 
 export function expandUnits(settings: ResolvedSettings | { readonly models: readonly string[] }): RunUnit[] {
   const seeds = 'seeds' in settings ? settings.seeds : 1;
+  const first = 'firstSeed' in settings ? (settings.firstSeed ?? 1) : 1;
   const width = 'width' in settings ? settings.width : undefined;
   return settings.models.flatMap((paperModel) => {
     const model = presetModel(paperModel, width);
-    return Array.from({ length: seeds }, (_, i) => ({ id: `${model}-s${i + 1}`, model, paperModel: parseModelName(paperModel).name, seed: i + 1 }));
+    return Array.from({ length: seeds }, (_, i) => ({ id: `${model}-s${first + i}`, model, paperModel: parseModelName(paperModel).name, seed: first + i }));
   });
 }
 

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { readVersionedJson } from '../json.js';
+import { FAULT_NAMES } from './faults.js';
 
 export const RUN_SCHEMA_VERSION = 1 as const;
 
@@ -47,7 +48,19 @@ const Common = z.object({
   }),
   architecture: z.object({ layers: z.number().int(), trainableParams: z.number().int(), multiplyAdds: z.number(), inputSize: z.number().int(), classes: z.number().int() }),
   backend: z.object({ name: z.string(), device: z.string(), versions: z.record(z.string(), z.string()) }),
-  host: z.object({ cpuModel: z.string(), gpuModel: z.string().nullable().optional(), cpus: z.number().int(), memoryBytes: z.number(), platform: z.string(), node: z.string() }),
+  host: z.object({
+    cpuModel: z.string(),
+    gpuModel: z.string().nullable().optional(),
+    cpus: z.number().int(),
+    /** Vector extensions and numerics-relevant environment (machine.ts); absent in records written before they were kept. */
+    cpuFeatures: z.array(z.string()).optional(),
+    env: z.record(z.string(), z.string()).optional(),
+    memoryBytes: z.number(),
+    platform: z.string(),
+    node: z.string(),
+  }),
+  /** A fault planted for calibration (`--fault`); null or absent in a real run. */
+  fault: z.enum(FAULT_NAMES).nullable().optional(),
   git: z.object({ commit: z.string(), dirty: z.boolean() }).nullable(),
   startedAt: z.string(),
   finishedAt: z.string(),
@@ -56,7 +69,7 @@ const Common = z.object({
   /** Iterations done. */
   iterations: z.number().int(),
   /** Training throughput (steps only), mean over the run's curve points. */
-  imagesPerSecond: z.number(),
+  imagesPerSecond: z.number().nonnegative(),
   /** The input pipeline's own rate, measured on its own (batches prepared back to back before training). */
   pipelineImagesPerSecond: z.number(),
   /** Seconds the training loop waited for input: near 0 when the pipeline is not the bottleneck. */
@@ -65,13 +78,14 @@ const Common = z.object({
 });
 
 /** Final values, fractions 0–1: the last curve points, and 10-crop errors for ImageNet. */
+const Fraction = z.number().min(0).max(1);
 const Metrics = z.object({
-  trainError: z.number(),
-  testError: z.number(),
+  trainError: Fraction,
+  testError: Fraction,
   loss: z.number(),
-  top5Error: z.number().optional(),
-  top1Error10Crop: z.number().optional(),
-  top5Error10Crop: z.number().optional(),
+  top5Error: Fraction.optional(),
+  top1Error10Crop: Fraction.optional(),
+  top5Error10Crop: Fraction.optional(),
 });
 export type FinalMetrics = z.infer<typeof Metrics>;
 

@@ -5,8 +5,7 @@
  * seeded, checkpointed and resumable, recording the curves of Fig. 4 and 6
  * into a validated run record.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import * as os from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -17,11 +16,14 @@ import type { Batch } from '../data/augment.js';
 import { permutation, rng } from '../data/rng.js';
 import type { TrainingData } from '../data/source.js';
 import { InputError, UsageError } from '../errors.js';
+import { writeFileAtomically } from '../files.js';
+import { gitState } from '../git.js';
 import { buildModel, type BuiltModel, decayedWeights } from '../models/build.js';
 import { archFacts } from '../models/count.js';
 import { parseModelName } from '../models/names.js';
 import type { ArchSpec } from '../models/spec.js';
 import { type Checkpoint, readCheckpoint, type SavedTensor, writeCheckpoint } from './checkpoint.js';
+import { type FaultName, LABEL_NOISE_RATE } from './faults.js';
 import { lockRunFolder } from './lock.js';
 import { type FinalMetrics, RUN_SCHEMA_VERSION, RunRecord, type TestPoint, type TrainPoint } from './record.js';
 import { CIFAR_SCHEDULE, CIFAR_WARMUP, SGD_RECIPE, IMAGENET_PLATEAU_SCHEDULE, IMAGENET_STEP_SCHEDULE, learningRate, onPlateau, type Schedule, scheduleFor } from './schedule.js';
@@ -48,6 +50,8 @@ export interface TrainOptions {
   readonly log?: (line: string) => void;
   /** Polled between steps; true stops the run as interrupted (checkpointed, resumable). */
   readonly shouldStop?: () => boolean;
+  /** A fault planted for calibrating the gate (faults.ts); recorded in the run record. */
+  readonly fault?: FaultName;
 }
 
 export interface ProgressEvent {
@@ -61,6 +65,8 @@ interface CheckpointHeader {
   readonly model: string;
   readonly seed: number;
   readonly dataset: string;
+  /** The calibration fault the run trains with (absent in checkpoints written before faults existed: none). */
+  readonly fault?: FaultName | null;
   readonly iteration: number;
   readonly warming: boolean;
   /** Plateau schedule: divisions so far, and held-out errors since the last one. */
@@ -86,13 +92,24 @@ export function recipeFor(spec: ArchSpec, iterations: number, imagenet: 'plateau
   return deep ? { ...schedule, warmup: { ...CIFAR_WARMUP, maxIterations: Math.min(CIFAR_WARMUP.maxIterations, iterations) } } : schedule;
 }
 
-function gitState(): { commit: string; dirty: boolean } | null {
-  try {
-    const git = (args: string[]) => execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    return { commit: git(['rev-parse', 'HEAD']), dirty: git(['status', '--porcelain', '--untracked-files=no']) !== '' };
-  } catch {
-    return null;
-  }
+
+/** The SGD constants a run trains with: the paper's, unless a calibration fault changes them. */
+function sgdConfig(fault: FaultName | undefined): { momentum: number; weightDecay: number } {
+  return fault === 'weight-decay-x10' ? { ...SGD_RECIPE, weightDecay: SGD_RECIPE.weightDecay * 10 } : SGD_RECIPE;
+}
+
+/** The augmented batch of `indices` for iteration `it`, with the calibration faults that touch data. */
+async function preparedBatch(data: TrainingData, indices: Uint32Array, seed: number, it: number, fault?: FaultName): Promise<Batch> {
+  // A constant draw of ½ puts every crop at offset 0 and never flips (augment.ts): the centre view.
+  const random = fault === 'no-augmentation' ? () => 0.5 : rng(seed, 'augment', it);
+  const batch = await data.trainBatch(indices, random);
+  if (fault !== 'label-noise-20') return batch;
+  // The same images are mislabelled every epoch, each with a fixed wrong class.
+  const labels = batch.labels.map((label, k) => {
+    const draw = rng(seed, 'label-noise', indices[k]!);
+    return draw() < LABEL_NOISE_RATE ? (label + 1 + Math.floor(draw() * (data.classes - 1))) % data.classes : label;
+  });
+  return { ...batch, labels };
 }
 
 /** Indices of the images in batch `iteration`: epoch-wise seeded shuffles, so any batch can be recomputed. */
@@ -123,7 +140,8 @@ class BatchOrder {
 const toTensor = (data: TrainingData, batch: Batch) => tf.tensor4d(batch.images, [batch.size, data.side, data.side, 3]);
 
 /** Top-1 and top-5 error and mean loss on the held-out split; multi-view batches average softmax scores per image. */
-async function evaluate(built: BuiltModel, data: TrainingData, view: 'single' | 'ten-crop'): Promise<{ top1: number; top5: number; loss: number }> {
+async function evaluate(built: BuiltModel, data: TrainingData, view: 'single' | 'ten-crop', fault?: FaultName): Promise<{ top1: number; top5: number; loss: number }> {
+  const training = fault === 'eval-train-mode';
   let wrong1 = 0;
   let wrong5 = 0;
   let lossSum = 0;
@@ -131,7 +149,7 @@ async function evaluate(built: BuiltModel, data: TrainingData, view: 'single' | 
   for await (const batch of data.testBatches(EVAL_BATCH, view)) {
     const n = batch.size / batch.views;
     const [w1, w5, l] = tf.tidy(() => {
-      const logits = built.model.apply(toTensor(data, batch), { training: false }) as tf.Tensor2D;
+      const logits = built.model.apply(toTensor(data, batch), { training }) as tf.Tensor2D;
       const probs = tf.softmax(logits).reshape([n, batch.views, data.classes]).mean(1) as tf.Tensor2D;
       const labels = tf.tensor1d(batch.labels.filter((_, i) => i % batch.views === 0), 'int32');
       const k = Math.min(5, data.classes);
@@ -148,11 +166,6 @@ async function evaluate(built: BuiltModel, data: TrainingData, view: 'single' | 
   return { top1: wrong1 / images, top5: wrong5 / images, loss: lossSum / images };
 }
 
-function writeAtomically(path: string, text: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
-}
 
 /** Trains one model; always returns (and writes) a run record, whatever the outcome. */
 export async function train(options: TrainOptions): Promise<RunRecord> {
@@ -188,21 +201,29 @@ interface Session {
 
 function startSession(options: TrainOptions, spec: ArchSpec, checkpointPath: string, log: (line: string) => void): Session {
   const { data } = options;
+  const { fault } = options;
   const recipe = recipeFor(spec, options.iterations, options.imagenetSchedule);
-  const schedule = options.learningRate === undefined ? recipe : { ...recipe, baseLearningRate: options.learningRate };
-  const built = buildModel(spec, { seed: options.seed, inputSize: data.side, numClasses: data.classes });
+  const base = options.learningRate ?? recipe.baseLearningRate;
+  const schedule = { ...recipe, baseLearningRate: fault === 'lr-x0.3' ? base * 0.3 : base };
+  const buildSpec = fault === 'no-shortcuts' && spec.kind === 'stacked' ? { ...spec, family: 'plain' as const } : spec;
+  const built = buildModel(buildSpec, { seed: options.seed, inputSize: data.side, numClasses: data.classes, ...(fault === 'bn-momentum' ? { bnMomentum: 0.1 } : {}) });
+  if (fault === 'classifier-init-x10') {
+    const fc = built.model.weights.find((w) => w.originalName === 'fc/kernel')!;
+    fc.write(tf.tidy(() => fc.read().mul(10)));
+  }
   if (data.classes !== spec.numClasses) log(`${spec.name}: ${data.classes}-way classifier for ${data.name}'s ${data.classes} classes (the paper's has ${spec.numClasses})`);
   const session: Session = {
     built,
     variables: built.model.trainableWeights.map((w) => w.read() as tf.Variable),
     originalName: new Map(built.model.trainableWeights.map((w) => [w.name, w.originalName])),
-    sgd: new Sgd(SGD_RECIPE, new Set(decayedWeights(built).map((w) => w.name))),
+    sgd: new Sgd(sgdConfig(fault), new Set(decayedWeights(built).map((w) => w.name))),
     schedule,
     facts: archFacts(built),
     state: {
       model: spec.name,
       seed: options.seed,
       dataset: data.name,
+      fault: fault ?? null,
       iteration: 0,
       warming: schedule.warmup !== undefined,
       plateauDrops: 0,
@@ -217,8 +238,9 @@ function startSession(options: TrainOptions, spec: ArchSpec, checkpointPath: str
 
   const saved = readCheckpoint<CheckpointHeader>(checkpointPath);
   const h = saved.header;
-  if (h.model !== spec.name || h.seed !== options.seed || h.dataset !== data.name) {
-    throw new InputError(`the checkpoint in ${options.outDir} is for ${h.model}, seed ${h.seed}, ${h.dataset}; asked for ${spec.name}, seed ${options.seed}, ${data.name}.`);
+  if (h.model !== spec.name || h.seed !== options.seed || h.dataset !== data.name || (h.fault ?? null) !== (fault ?? null)) {
+    const what = (m: string, seed: number, d: string, f: FaultName | null | undefined) => `${m}, seed ${seed}, ${d}${f ? `, fault ${f}` : ''}`;
+    throw new InputError(`the checkpoint in ${options.outDir} is for ${what(h.model, h.seed, h.dataset, h.fault)}; asked for ${what(spec.name, options.seed, data.name, fault)}.`);
   }
   const byName = restoreWeights(built, saved, checkpointPath);
   for (const v of session.variables) {
@@ -287,8 +309,8 @@ function logPoint(session: Session, window: Window, options: TrainOptions, learn
 }
 
 /** Evaluates on the held-out split, adds the test point, and divides the learning rate if the error has plateaued. */
-async function testPoint(session: Session, data: TrainingData, log: (line: string) => void): Promise<TestPoint> {
-  const result = await evaluate(session.built, data, 'single');
+async function testPoint(session: Session, data: TrainingData, log: (line: string) => void, fault?: FaultName): Promise<TestPoint> {
+  const result = await evaluate(session.built, data, 'single', fault);
   const { state } = session;
   const test: TestPoint = { iteration: state.iteration, testError: result.top1, loss: result.loss, ...(data.classes > 5 ? { top5Error: result.top5 } : {}) };
   state.curves.test.push(test);
@@ -314,7 +336,7 @@ async function trainLocked(options: TrainOptions, spec: ArchSpec, log: (line: st
   const session = startSession(options, spec, checkpointPath, log);
   const { schedule } = session;
   const order = new BatchOrder(data.trainCount, options.seed);
-  const prepare = (it: number): Promise<Batch> => data.trainBatch(order.indices(it, options.batchSize), rng(options.seed, 'augment', it));
+  const prepare = (it: number): Promise<Batch> => preparedBatch(data, order.indices(it, options.batchSize), options.seed, it, options.fault);
   const pipelineImagesPerSecond = await measurePipeline(prepare, session.state.iteration, options.batchSize);
 
   let status: 'completed' | 'diverged' | 'interrupted' = 'completed';
@@ -360,7 +382,7 @@ async function trainLocked(options: TrainOptions, spec: ArchSpec, log: (line: st
     }
     if (session.state.warming && schedule.warmup && done >= schedule.warmup.maxIterations) session.state = { ...session.state, warming: false };
     if (done % options.evalEvery === 0 || last) {
-      const test = await testPoint(session, data, log);
+      const test = await testPoint(session, data, log, options.fault);
       options.onProgress?.({ iteration: done, iterations: options.iterations, test });
     }
     if (done % options.checkpointEvery === 0 && !last) {
@@ -375,11 +397,11 @@ async function trainLocked(options: TrainOptions, spec: ArchSpec, log: (line: st
   if (status !== 'diverged') saveCheckpoint(checkpointPath, session);
 
   // ImageNet's tables report 10-crop testing; it is measured once, at the end.
-  const tenCrop = status === 'completed' && data.name === 'imagenet' ? await evaluate(session.built, data, 'ten-crop') : undefined;
+  const tenCrop = status === 'completed' && data.name === 'imagenet' ? await evaluate(session.built, data, 'ten-crop', options.fault) : undefined;
   const record = runRecord({ options, spec, data, schedule, facts: session.facts, state: session.state, status, divergedAt, checkpointPath, pipelineImagesPerSecond, tenCrop });
-  writeAtomically(runPath, `${JSON.stringify(record, null, 2)}\n`);
-  writeAtomically(join(options.outDir, 'train-curve.csv'), stringify(record.curves.train, { header: true }));
-  writeAtomically(join(options.outDir, 'test-curve.csv'), stringify(record.curves.test, { header: true }));
+  writeFileAtomically(runPath, `${JSON.stringify(record, null, 2)}\n`);
+  writeFileAtomically(join(options.outDir, 'train-curve.csv'), stringify(record.curves.train, { header: true }));
+  writeFileAtomically(join(options.outDir, 'test-curve.csv'), stringify(record.curves.test, { header: true }));
   session.sgd.dispose();
   session.built.model.dispose();
   return record;
@@ -412,14 +434,24 @@ function runRecord(r: {
       batchSize: options.batchSize,
       iterations: options.iterations,
       schedule: { ...r.schedule, milestones: [...r.schedule.milestones] },
-      ...SGD_RECIPE,
+      ...sgdConfig(options.fault),
       logEvery: options.logEvery,
       evalEvery: options.evalEvery,
       checkpointEvery: options.checkpointEvery,
     },
     architecture: { layers: r.facts.layers, trainableParams: r.facts.trainableParams, multiplyAdds: r.facts.multiplyAdds, inputSize: data.side, classes: data.classes },
     backend: { name: options.backend.choice, device: options.backend.device, versions: options.backend.versions },
-    host: { cpuModel: options.backend.cpuModel, gpuModel: options.backend.gpuModel, cpus: os.cpus().length, memoryBytes: os.totalmem(), platform: `${os.platform()} ${os.arch()}`, node: process.version },
+    host: {
+      cpuModel: options.backend.cpuModel,
+      gpuModel: options.backend.gpuModel,
+      cpus: options.backend.cpuCores,
+      cpuFeatures: [...options.backend.cpuFeatures],
+      env: options.backend.env,
+      memoryBytes: os.totalmem(),
+      platform: `${os.platform()} ${os.arch()}`,
+      node: process.version,
+    },
+    fault: options.fault ?? null,
     git: gitState(),
     startedAt: state.startedAt,
     finishedAt: new Date().toISOString(),

@@ -1,4 +1,10 @@
-// jstat ships no types; this declares the one function we use.
+// jstat ships no types; this declares the functions we use.
 declare module 'jstat' {
-  export const jStat: { studentt: { cdf(x: number, dof: number): number } };
+  const jstat: {
+    jStat: {
+      studentt: { cdf(x: number, dof: number): number; inv(p: number, dof: number): number };
+      normal: { inv(p: number, mean: number, std: number): number };
+    };
+  };
+  export default jstat;
 }

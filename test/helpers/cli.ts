@@ -14,7 +14,7 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): CliResult {
   const result = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], {
     encoding: 'utf8',
     env: { ...process.env, ...env },
-    timeout: 120_000,
+    timeout: 600_000,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -2,7 +2,8 @@
 import type { Suite } from '../../suites/define.js';
 import { recordBaseline } from '../../runners/compare/baseline.js';
 import { ResultSet } from '../../runners/suite/results.js';
-import { expandUnits, resolveSettings } from '../../runners/suite/units.js';
+import type { BackendChoice } from '../../runners/backend.js';
+import { expandUnits, type ResolvedSettings, resolveSettings } from '../../runners/suite/units.js';
 import type { RunRecord } from '../../runners/train/record.js';
 
 export interface FakeRun {
@@ -12,13 +13,14 @@ export interface FakeRun {
   readonly status?: 'completed' | 'diverged';
 }
 
-function record(model: string, seed: number, run: FakeRun, backend: string): RunRecord {
+function record(model: string, seed: number, run: FakeRun, backend: BackendChoice, settings: { iterations: number; batchSize: number; dataset: string }): RunRecord {
+  const { iterations, batchSize } = settings;
   const common = {
     schemaVersion: 1 as const,
     model,
-    dataset: { name: 'synthetic', dir: null, trainImages: 512, testImages: 256, testSplit: 'test' },
+    dataset: { name: settings.dataset, dir: null, trainImages: 512, testImages: 256, testSplit: 'test' },
     seed,
-    config: { batchSize: 32, iterations: 40, schedule: { baseLearningRate: 0.1, milestones: [20, 30], iterations: 40 }, momentum: 0.9, weightDecay: 1e-4, logEvery: 10, evalEvery: 40, checkpointEvery: 40 },
+    config: { batchSize, iterations, schedule: { baseLearningRate: 0.1, milestones: [iterations / 2, (3 * iterations) / 4], iterations }, momentum: 0.9, weightDecay: 1e-4, logEvery: 10, evalEvery: 40, checkpointEvery: 40 },
     architecture: { layers: 20, trainableParams: 1000, multiplyAdds: 1e6, inputSize: 32, classes: 10 },
     backend: { name: backend, device: 'cpu', versions: {} },
     host: { cpuModel: 'test cpu', cpus: 2, memoryBytes: 1, platform: 'linux x64', node: 'v20' },
@@ -26,11 +28,11 @@ function record(model: string, seed: number, run: FakeRun, backend: string): Run
     startedAt: '2026-01-01T00:00:00Z',
     finishedAt: '2026-01-01T00:01:00Z',
     wallSeconds: 60,
-    iterations: 40,
+    iterations,
     imagesPerSecond: run.imagesPerSecond ?? 100,
     pipelineImagesPerSecond: 10_000,
     inputWaitSeconds: 0,
-    curves: { train: [{ iteration: 40, trainError: run.trainError ?? run.testError, loss: 1, learningRate: 0.001, imagesPerSecond: run.imagesPerSecond ?? 100 }], test: [{ iteration: 40, testError: run.testError, loss: 1 }] },
+    curves: { train: [{ iteration: iterations, trainError: run.trainError ?? run.testError, loss: 1, learningRate: 0.001, imagesPerSecond: run.imagesPerSecond ?? 100 }], test: [{ iteration: iterations, testError: run.testError, loss: 1 }] },
   };
   return run.status === 'diverged'
     ? { ...common, status: 'diverged', divergedAt: 3, metrics: {} }
@@ -38,7 +40,7 @@ function record(model: string, seed: number, run: FakeRun, backend: string): Run
 }
 
 /** Results of a suite at a preset where `runs[model][i]` is seed i+1's outcome. */
-export function fakeResults(suite: Suite, preset: 'smoke' | 'nightly', runs: Record<string, FakeRun[]>, backend = 'cpu'): ResultSet {
+export function fakeResults(suite: Suite, preset: 'smoke' | 'nightly', runs: Record<string, FakeRun[]>, backend: BackendChoice = 'cpu'): ResultSet {
   const models = Object.keys(runs);
   const seeds = Math.max(...Object.values(runs).map((r) => r.length));
   const settings = resolveSettings(suite, preset, { models, seeds });
@@ -55,7 +57,7 @@ export function fakeResults(suite: Suite, preset: 'smoke' | 'nightly', runs: Rec
     wallSeconds: 1,
     runs: units
       .filter((u) => runs[u.paperModel]![u.seed - 1] !== undefined)
-      .map((u) => ({ unit: u, dir: `runs/${u.id}`, record: record(u.model, u.seed, runs[u.paperModel]![u.seed - 1]!, backend) })),
+      .map((u) => ({ unit: u, dir: `runs/${u.id}`, record: record(u.model, u.seed, runs[u.paperModel]![u.seed - 1]!, backend, settings as ResolvedSettings) })),
     architecture: [],
   });
 }

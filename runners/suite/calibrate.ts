@@ -1,0 +1,118 @@
+/**
+ * The gate's sensitivity, measured: clean reruns (new seeds, the same code)
+ * and runs with each planted fault, all compared with one baseline as a
+ * nightly would be. A fault the gate catches fails its comparison; a clean
+ * rerun that fails is a false alarm. Each run trains into its own folder
+ * under the output, so an interrupted calibration continues where it stopped.
+ */
+import { join } from 'node:path';
+import type { PresetName, Suite } from '../../suites/define.js';
+import type { BackendInfo } from '../backend.js';
+import type { Baseline } from '../compare/baseline.js';
+import { type Comparison, compare } from '../compare/compare.js';
+import type { FaultName } from '../train/faults.js';
+import type { ProgressEvent } from '../train/train.js';
+import type { ResultSet } from './results.js';
+import { runSuite } from './run.js';
+import type { RunUnit } from './units.js';
+
+export interface CalibrationOptions {
+  readonly suite: Suite;
+  readonly preset: PresetName;
+  /** Models and seeds per model; by default the baseline's. The recipe (iterations, batch, data) is always the baseline's. */
+  readonly models?: readonly string[];
+  readonly seeds?: number;
+  /** Clean reruns, each with seeds none of the baseline's nor another rerun's. */
+  readonly reruns: number;
+  readonly faults: readonly FaultName[];
+  readonly baseline: { readonly path: string; readonly data: Baseline };
+  readonly dataDir?: string;
+  readonly outDir: string;
+  readonly backend: BackendInfo;
+  readonly log?: (line: string) => void;
+  readonly onProgress?: (unit: RunUnit, event: ProgressEvent) => void;
+  readonly shouldStop?: () => boolean;
+}
+
+export interface CalibrationRow {
+  /** "clean rerun 1", or the fault's name. */
+  readonly name: string;
+  readonly fault: FaultName | null;
+  readonly seeds: readonly number[];
+  readonly verdict: Comparison['verdict'];
+  /** Rows that failed (regression, at chance, diverged) and gated claims that failed. */
+  readonly caughtBy: readonly string[];
+  readonly inconclusiveRows: number;
+  /** The largest harmful shift of test error among the models, in the metric's unit. */
+  readonly worstTestErrorShift: number | undefined;
+  readonly wallSeconds: number;
+}
+
+export async function calibrate(options: CalibrationOptions): Promise<CalibrationRow[]> {
+  const { suite, preset, baseline } = options;
+  const settings = baseline.data.settings as { models?: string[]; seeds?: number; firstSeed?: number; iterations?: number };
+  const seeds = options.seeds ?? settings.seeds ?? 1;
+  const models = options.models ?? settings.models;
+  const recorded = Object.values(baseline.data.metrics).flatMap((m) => Object.values(m).flatMap((s) => s.values?.map((v) => v.seed) ?? []));
+  const firstFree = Math.max(seeds, (settings.firstSeed ?? 1) + (settings.seeds ?? 1) - 1, ...recorded) + 1;
+  const plan: { name: string; fault: FaultName | null; firstSeed: number }[] = [
+    ...Array.from({ length: options.reruns }, (_, k) => ({ name: `clean rerun ${k + 1}`, fault: null, firstSeed: firstFree + k * seeds })),
+    ...options.faults.map((fault) => ({ name: fault, fault, firstSeed: 1 })),
+  ];
+  const rows: CalibrationRow[] = [];
+  for (const step of plan) {
+    if (options.shouldStop?.()) break;
+    options.log?.(`calibration: ${step.name} (seeds ${step.firstSeed}…${step.firstSeed + seeds - 1})`);
+    const results = await runSuite({
+      suite,
+      preset,
+      overrides: { ...(models ? { models } : {}), ...(settings.iterations ? { iterations: settings.iterations } : {}), seeds, firstSeed: step.firstSeed },
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+      shard: { index: 1, count: 1 },
+      outDir: join(options.outDir, step.fault ?? `clean-${step.firstSeed}`),
+      backend: options.backend,
+      ...(step.fault ? { fault: step.fault } : {}),
+      ...(options.log ? { log: options.log } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}),
+    });
+    if (results.runs.some((r) => r.record.status === 'interrupted')) break;
+    rows.push(calibrationRow(step.name, step.fault, results, compare(results, suite, baseline)));
+  }
+  return rows;
+}
+
+function calibrationRow(name: string, fault: FaultName | null, results: ResultSet, c: Comparison): CalibrationRow {
+  const shifts = c.rows.filter((r) => r.metric === 'testError' && r.delta !== undefined).map((r) => r.delta!);
+  return {
+    name,
+    fault,
+    seeds: [...new Set(results.expectedUnits.map((u) => u.seed))],
+    verdict: c.verdict,
+    caughtBy: [
+      ...c.rows.filter((r) => r.verdict === 'regression' || r.verdict === 'broken' || r.verdict === 'diverged').map((r) => `${r.model} ${r.metric} (${r.verdict})`),
+      ...c.claims.filter((k) => k.gated && k.verdict === 'fails').map((k) => `claim ${k.id}`),
+    ],
+    inconclusiveRows: c.rows.filter((r) => r.verdict === 'inconclusive').length,
+    worstTestErrorShift: shifts.length > 0 ? Math.max(...shifts) : undefined,
+    wallSeconds: results.wallSeconds,
+  };
+}
+
+/** The calibration as a Markdown table, for the README and CI summaries. */
+export function calibrationTable(rows: readonly CalibrationRow[]): string {
+  const lines = ['| run | seeds | verdict | caught by | inconclusive rows | worst test-error shift | wall |', '|---|---|---|---|---|---|---|'];
+  for (const r of rows) {
+    const outcome = r.fault ? (r.verdict === 'fail' ? 'caught' : r.verdict === 'pass' ? 'MISSED (passed)' : `not caught (${r.verdict})`) : r.verdict === 'fail' ? 'FALSE ALARM' : r.verdict;
+    const shift = r.worstTestErrorShift === undefined ? '–' : `${r.worstTestErrorShift >= 0 ? '+' : '−'}${(Math.abs(r.worstTestErrorShift) * 100).toFixed(1)} pts`;
+    lines.push(`| ${r.name} | ${r.seeds.join(', ')} | ${outcome} | ${r.caughtBy.join('; ') || '–'} | ${r.inconclusiveRows} | ${shift} | ${r.wallSeconds.toFixed(0)} s |`);
+  }
+  const clean = rows.filter((r) => !r.fault);
+  const faults = rows.filter((r) => r.fault);
+  lines.push(
+    '',
+    `faults caught: ${faults.filter((r) => r.verdict === 'fail').length} of ${faults.length}; faults that passed: ${faults.filter((r) => r.verdict === 'pass').length}; ` +
+      `false alarms: ${clean.filter((r) => r.verdict === 'fail').length} of ${clean.length} clean reruns`,
+  );
+  return `${lines.join('\n')}\n`;
+}
