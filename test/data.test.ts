@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, truncateSync, writeFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, truncateSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
@@ -9,7 +9,10 @@ import { rng } from '../runners/data/rng.js';
 import { syntheticImages } from '../runners/data/synthetic.js';
 import { InputError } from '../runners/errors.js';
 
-const REAL = new URL('../../shared/datasets/cifar10', import.meta.url).pathname;
+/** A real CIFAR-10 copy: $RESNET_REPRO_TEST_CIFAR10, else ../shared/datasets/cifar10 beside the clone (as CI lays it out). */
+const REAL = process.env.RESNET_REPRO_TEST_CIFAR10 ?? new URL('../../shared/datasets/cifar10', import.meta.url).pathname;
+// Without one, the real-data test is reported as skipped (ava lists it), never silently passed.
+const withRealData = existsSync(join(REAL, 'test_batch.bin')) ? test : test.skip;
 
 /** A folder of six CIFAR-shaped files whose first record of each is (label, then the 3,072 pixel bytes of `fill`). */
 function fakeCifar(fill = (i: number) => i % 256, label = 3): string {
@@ -23,7 +26,7 @@ function fakeCifar(fill = (i: number) => i % 256, label = 3): string {
   return dir;
 }
 
-test('the real CIFAR-10 copy loads: labels 0–9 and varied pixels', (t) => {
+withRealData('the real CIFAR-10 copy loads: labels 0–9 and varied pixels', (t) => {
   const set = loadCifar10(REAL, 'test', 64);
   t.is(set.count, 64);
   t.is(set.name, 'cifar10');
@@ -65,7 +68,7 @@ test('a label outside 0–9 is an error naming the file and record', (t) => {
   t.regex(error.message, /test_batch\.bin: record 0 has label 42/);
 });
 
-test('the real copy matches its published SHA-256 for the file the tests read', async (t) => {
+withRealData('the real copy matches its published SHA-256 for the file the tests read', async (t) => {
   const { createHash } = await import('node:crypto');
   const sums = readFileSync(join(REAL, 'SHA256SUMS'), 'utf8');
   const expected = sums.split('\n').find((l) => l.endsWith('test_batch.bin'))!.split(/\s+/)[0]!;

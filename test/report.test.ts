@@ -16,7 +16,9 @@ import { html, trusted } from '../reports/html.js';
 import { writeSite } from '../reports/site.js';
 import { baselineFrom, fakeResults } from './helpers/results.js';
 
-const CHROMIUM = '/usr/bin/chromium';
+import { findBrowser, HOW_TO_GET_ONE } from '../scripts/browser.mjs';
+
+const CHROMIUM: string | undefined = findBrowser();
 const HOSTILE = '<script>alert(1)</script>';
 
 function siteInput(results: ResultSet) {
@@ -85,7 +87,7 @@ test('a run named <script> renders as text everywhere: tables, charts, environme
 });
 
 test.serial('in Chromium: the index links to each suite page, which shows its verdict, tables and SVG charts without console errors', async (t) => {
-  if (!existsSync(CHROMIUM)) return t.fail(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`);
+  if (!CHROMIUM) return t.fail(HOW_TO_GET_ONE);
   const dir = mkdtempSync(join(tmpdir(), 'site-'));
   const older = twoSeeds();
   const newer = { ...twoSeeds(), createdAt: '2026-02-01T00:00:00Z' };

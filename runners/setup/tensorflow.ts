@@ -61,6 +61,23 @@ function has(command: string, args: string[]): boolean {
   return !result.error && result.status === 0;
 }
 
+/**
+ * The headers of the Node that runs us (`<prefix>/include/node`, shipped with
+ * Node's tarballs and Debian's nodejs): node-gyp builds against them instead
+ * of downloading a headers tarball, which needs the internet.
+ */
+export function nodeHeadersDir(execPath = process.execPath): string {
+  const candidates = [dirname(dirname(execPath)), '/usr', '/usr/local'];
+  const found = candidates.find((prefix) => existsSync(join(prefix, 'include', 'node', 'node_api.h')));
+  if (!found) {
+    throw new SetupError(
+      `Node's C headers were not found (looked for include/node/node_api.h under ${candidates.join(', ')}): the binding is compiled against them. ` +
+        'Install them with your Node (Debian: "apt-get install libnode-dev"; the official Node tarballs ship them), or set npm_config_nodedir to a folder holding include/node.',
+    );
+  }
+  return found;
+}
+
 function checkPrerequisites(): { python: string } {
   if (os.platform() !== 'linux' || !['x64', 'arm64'].includes(os.arch())) {
     throw new SetupError(`setup tensorflow supports Linux x64 and arm64 (the platforms of the manylinux wheels), not ${os.platform()} ${os.arch()}. Elsewhere, "npm install @tensorflow/tfjs-node" where its download works.`);
@@ -174,7 +191,9 @@ export function setupTensorflow(options: SetupOptions): { tensorflow: string; pa
 
   linkDeps(packageDir, staged);
   options.log(`building the ${packageName} binding against TensorFlow ${options.tensorflowVersion} (node-gyp, about 20 s)…`);
-  run('npm', ['rebuild', packageName, '--foreground-scripts'], { cwd: root, what: `building ${packageName}` });
+  const nodedir = process.env.npm_config_nodedir ?? nodeHeadersDir();
+  options.log(`compiling against the Node headers in ${nodedir}/include/node (no download)`);
+  run('npm', ['rebuild', packageName, '--foreground-scripts'], { cwd: root, what: `building ${packageName}`, env: { ...process.env, npm_config_nodedir: nodedir } });
 
   const check = verifyBinding(root, packageName);
   if (!check.ok) throw new SetupError(`the ${packageName} binding was built but does not work: ${check.error}`);
