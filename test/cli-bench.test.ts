@@ -17,9 +17,9 @@ function fakePython(script: string): NodeJS.ProcessEnv {
   return { PATH: `${dir}${delimiter}${process.env.PATH ?? ''}` };
 }
 
-test('bench writes forward, train-step, train-loop and pipeline rows, and the harness overhead per round', (t) => {
+test('bench writes forward, train-step, train-loop and pipeline rows, and the harness overhead per round', async (t) => {
   const json = join(tempDir(), 'bench.json');
-  const { code, stdout, stderr } = runCli(['bench', 'resnet8-w2', '--batch', '4', '--samples', '2', '--rounds', '2', '--loop', '3', '--json', json]);
+  const { code, stdout, stderr } = await runCli(['bench', 'resnet8-w2', '--batch', '4', '--samples', '2', '--rounds', '2', '--loop', '3', '--json', json]);
   t.is(code, 0, stderr);
   const report = JSON.parse(readFileSync(json, 'utf8')) as BenchReport;
   t.deepEqual(report.rows.map((r) => r.task), ['pipeline', 'forward', 'train-step', 'train-loop']);
@@ -38,7 +38,7 @@ test('bench writes forward, train-step, train-loop and pipeline rows, and the ha
   t.regex(stdout, /of which outside the step .*: \+\d+\.\d %/);
 });
 
-test('the reference is timed in the same rounds, in alternating order, and each ratio comes from its own round', (t) => {
+test('the reference is timed in the same rounds, in alternating order, and each ratio comes from its own round', async (t) => {
   const log = join(tempDir(), 'requests.log');
   // Answers like scripts/bench_pytorch.py --serve; a round takes 4 ms per run, then 8, then 12.
   const env = fakePython(`
@@ -54,7 +54,7 @@ test('the reference is timed in the same rounds, in alternating order, and each 
     }
   `);
   const json = join(tempDir(), 'bench.json');
-  const { code, stdout, stderr } = runCli(['bench', 'resnet8', '--batch', '2', '--samples', '2', '--rounds', '3', '--loop', '0', '--pytorch', '--json', json], env);
+  const { code, stdout, stderr } = await runCli(['bench', 'resnet8', '--batch', '2', '--samples', '2', '--rounds', '3', '--loop', '0', '--pytorch', '--json', json], env);
   t.is(code, 0, stderr);
   t.deepEqual(readFileSync(log, 'utf8').trim().split('\n'), ['train-step 2', 'forward 2', 'forward 1', 'train-step 1', 'train-step 1', 'forward 1']);
   const report = JSON.parse(readFileSync(json, 'utf8')) as BenchReport;
@@ -70,15 +70,15 @@ test('the reference is timed in the same rounds, in alternating order, and each 
   t.regex(stdout, /resnet8 +\w+ +train-step .* \d+\.\d\d× \(\d+\.\d\d–\d+\.\d\d\)/);
 });
 
-test('--pytorch without torch says how to install it', (t) => {
+test('--pytorch without torch says how to install it', async (t) => {
   const env = fakePython(`console.error("ModuleNotFoundError: No module named 'torch'"); process.exit(1);`);
-  const { code, stderr } = runCli(['bench', 'resnet8', '--batch', '2', '--samples', '1', '--rounds', '1', '--loop', '0', '--pytorch'], env);
+  const { code, stderr } = await runCli(['bench', 'resnet8', '--batch', '2', '--samples', '1', '--rounds', '1', '--loop', '0', '--pytorch'], env);
   t.is(code, 2);
   t.regex(stderr, /torch is not installed \(pip install torch/);
 });
 
-test('--pytorch compares only CIFAR ResNets, and says so', (t) => {
-  const { code, stderr } = runCli(['bench', 'plain20', '--pytorch']);
+test('--pytorch compares only CIFAR ResNets, and says so', async (t) => {
+  const { code, stderr } = await runCli(['bench', 'plain20', '--pytorch']);
   t.is(code, 2);
   t.regex(stderr, /--pytorch compares CIFAR ResNets/);
 });

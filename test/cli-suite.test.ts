@@ -10,28 +10,28 @@ const tiny = ['--preset', 'smoke', '--models', 'resnet8,plain8', '--seeds', '2',
 // The backend under test (RESNET_REPRO_BACKEND, as in CI's two passes); serial: each run already uses both cores.
 const cpu: string[] = [];
 
-test.serial('run architecture passes against Tables 1 and 6', (t) => {
+test.serial('run architecture passes against Tables 1 and 6', async (t) => {
   const out = mkdtempSync(join(tmpdir(), 'arch-'));
-  const { code, stdout, stderr } = runCli([...cpu, 'run', 'architecture', '--out', out]);
+  const { code, stdout, stderr } = await runCli([...cpu, 'run', 'architecture', '--out', out]);
   t.is(code, 0, stderr);
   t.regex(stdout, /resnet50\s+multiplyAdds\s+3\.858e\+9 \(n=1\)\s+–\s+3\.8×10⁹ \(T1\)/);
   t.regex(stdout, /verdict: PASS \(exit 0\)/);
 });
 
-test.serial('run → no baseline (exit 2) → record → compare replays it (0) → a model at 100 % error fails (1) → a 25-point shift is never a pass, with JUnit and Markdown', (t) => {
+test.serial('run → no baseline (exit 2) → record → compare replays it (0) → a model at 100 % error fails (1) → a 25-point shift is never a pass, with JUnit and Markdown', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'suite-'));
   const out = join(dir, 'results');
   // Long enough for resnet8-w4 to learn the generated task (≈ 35–55 % error), so 100 % is implausible.
   const learning = ['--preset', 'smoke', '--models', 'resnet8', '--seeds', '2', '--iterations', '30'];
-  const first = runCli([...cpu, 'run', 'cifar10-depth', ...learning, '--out', out]);
+  const first = await runCli([...cpu, 'run', 'cifar10-depth', ...learning, '--out', out]);
   t.is(first.code, 2, first.stdout + first.stderr);
   t.regex(first.stdout, /no recorded baseline for cifar10-depth\/smoke\/(tensorflow|wasm|cpu) with these settings/);
   const baseline = join(dir, 'baseline.json');
-  const record = runCli(['baseline', 'record', out, '--out', baseline]);
+  const record = await runCli(['baseline', 'record', out, '--out', baseline]);
   t.is(record.code, 0, record.stderr);
 
   const summary = join(dir, 'summary.md');
-  const same = runCli(['compare', out, '--baseline', baseline, '--junit', join(dir, 'junit.xml'), '--markdown', join(dir, 'report.md')], { GITHUB_STEP_SUMMARY: summary });
+  const same = await runCli(['compare', out, '--baseline', baseline, '--junit', join(dir, 'junit.xml'), '--markdown', join(dir, 'report.md')], { GITHUB_STEP_SUMMARY: summary });
   t.is(same.code, 0, same.stdout);
   t.regex(same.stdout, /identical to the baseline seed for seed/);
   t.regex(same.stdout, /resnet8\s+testError.*pass \(replay\)/);
@@ -46,90 +46,91 @@ test.serial('run → no baseline (exit 2) → record → compare replays it (0) 
     writeFileSync(join(planted, 'results.json'), JSON.stringify(results));
     return planted;
   };
-  const hundred = runCli(['compare', plant('hundred', () => 1), '--baseline', baseline, '--junit', join(dir, 'junit2.xml')]);
+  const hundred = await runCli(['compare', plant('hundred', () => 1), '--baseline', baseline, '--junit', join(dir, 'junit2.xml')]);
   t.is(hundred.code, 1, hundred.stdout);
   t.regex(hundred.stdout, /broken: resnet8 testError: at chance level/);
   t.regex(readFileSync(join(dir, 'junit2.xml'), 'utf8'), /<failure message="broken/);
-  const shifted = runCli(['compare', plant('shifted', (e) => Math.min(1, e + 0.25)), '--baseline', baseline]);
+  const shifted = await runCli(['compare', plant('shifted', (e) => Math.min(1, e + 0.25)), '--baseline', baseline]);
   t.not(shifted.code, 0, shifted.stdout);
   t.regex(shifted.stdout, /verdict: (FAIL|INCONCLUSIVE) \(exit [14]\)/);
 });
 
-test.serial('a run folder of another backend or machine is refused, not reused under this one\'s name', (t) => {
+test.serial('a run folder of another backend or machine is refused, not reused under this one\'s name', async (t) => {
   const out = mkdtempSync(join(tmpdir(), 'reuse-'));
-  t.is(runCli([...cpu, 'run', 'cifar10-depth', ...tiny, '--out', out]).code, 2);
+  t.is((await runCli([...cpu, 'run', 'cifar10-depth', ...tiny, '--out', out])).code, 2);
   const path = join(out, 'runs', 'resnet8-w4-s1', 'run.json');
   const record = JSON.parse(readFileSync(path, 'utf8'));
   writeFileSync(path, JSON.stringify({ ...record, host: { ...record.host, cpuFeatures: ['avx512f'] } }));
-  const again = runCli([...cpu, 'run', 'cifar10-depth', ...tiny, '--out', out]);
+  const again = await runCli([...cpu, 'run', 'cifar10-depth', ...tiny, '--out', out]);
   t.is(again.code, 2, again.stderr);
   t.regex(again.stderr, /holds a run made differently: CPU extensions \["avx512f"\]/);
-  const other = runCli([...cpu, 'run', 'cifar10-depth', ...tiny, '--iterations', '3', '--out', out]);
+  const other = await runCli([...cpu, 'run', 'cifar10-depth', ...tiny, '--iterations', '3', '--out', out]);
   t.is(other.code, 2);
   t.regex(other.stderr, /holds another suite run/);
 });
 
-test.serial('run refuses an empty or repeated model list before any work', (t) => {
-  const empty = runCli(['run', 'cifar10-depth', '--models', ',']);
+test.serial('run refuses an empty or repeated model list before any work', async (t) => {
+  const empty = await runCli(['run', 'cifar10-depth', '--models', ',']);
   t.is(empty.code, 2);
   t.regex(empty.stderr, /no models to run/);
-  const twice = runCli(['run', 'cifar10-depth', '--models', 'resnet20,resnet20', '--seeds', '1']);
+  const twice = await runCli(['run', 'cifar10-depth', '--models', 'resnet20,resnet20', '--seeds', '1']);
   t.is(twice.code, 2);
   t.regex(twice.stderr, /names resnet20 more than once/);
 });
 
-test.serial('a fault run is recorded as one, and can never become a baseline', (t) => {
+test.serial('a fault run is recorded as one, and can never become a baseline', async (t) => {
   const out = mkdtempSync(join(tmpdir(), 'fault-'));
-  const run = runCli([...cpu, 'run', 'cifar10-depth', ...tiny, '--fault', 'lr-x0.3', '--out', out]);
+  const run = await runCli([...cpu, 'run', 'cifar10-depth', ...tiny, '--fault', 'lr-x0.3', '--out', out]);
   t.is(run.code, 2, run.stderr);
   t.regex(run.stdout, /CALIBRATION RUN with planted fault "lr-x0.3"/);
   const results = readResults(join(out, 'results.json'));
   t.is(results.fault, 'lr-x0.3');
   t.true(results.runs.every((r) => r.record.fault === 'lr-x0.3' && r.record.config.schedule.baseLearningRate === 0.1 * 0.3));
-  const record = runCli(['baseline', 'record', out, '--out', join(out, 'b.json')]);
+  const record = await runCli(['baseline', 'record', out, '--out', join(out, 'b.json')]);
   t.is(record.code, 2);
   t.regex(record.stderr, /calibration fault "lr-x0.3": they can never be a baseline/);
-  t.is(runCli(['run', 'cifar10-depth', '--fault', 'gremlins']).code, 2);
+  t.is((await runCli(['run', 'cifar10-depth', '--fault', 'gremlins'])).code, 2);
 });
 
-test.serial('shards run disjoint units; merged they compare like one run; one shard alone is incomplete', (t) => {
+test.serial('shards run disjoint units; merged they compare like one run; one shard alone is incomplete', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'shards-'));
-  const shards = [1, 2].map((i) => {
+  const shards: string[] = [];
+  for (const i of [1, 2]) {
     const out = join(dir, `shard${i}`);
-    const r = runCli([...cpu, 'run', 'cifar10-depth', ...tiny, '--shard', `${i}/2`, '--out', out]);
+    const r = await runCli([...cpu, 'run', 'cifar10-depth', ...tiny, '--shard', `${i}/2`, '--out', out]);
     t.is(r.code, 0, r.stderr);
     t.regex(r.stdout, new RegExp(`shard ${i}/2 done`));
-    return out;
-  });
+    shards.push(out);
+  }
   const [a, b] = shards.map((s) => readResults(join(s, 'results.json')).runs.map((r) => r.unit.id));
   t.is(a!.length + b!.length, 4);
   t.deepEqual(a!.filter((id) => b!.includes(id)), []);
-  const alone = runCli(['compare', shards[0]!]);
+  const alone = await runCli(['compare', shards[0]!]);
   t.is(alone.code, 2);
   t.regex(alone.stdout, /shards 2\/2 are missing/);
   const merged = join(dir, 'merged');
-  t.is(runCli(['merge', ...shards, '--out', merged]).code, 0);
+  t.is((await runCli(['merge', ...shards, '--out', merged])).code, 0);
   t.is(readResults(join(merged, 'results.json')).runs.length, 4);
-  t.is(runCli(['baseline', 'record', merged, '--out', join(dir, 'b.json')]).code, 0);
-  t.is(runCli(['compare', merged, '--baseline', join(dir, 'b.json')]).code, 0);
+  t.is((await runCli(['baseline', 'record', merged, '--out', join(dir, 'b.json')])).code, 0);
+  t.is((await runCli(['compare', merged, '--baseline', join(dir, 'b.json')])).code, 0);
 });
 
-test.serial('an unknown suite or preset is a usage error that lists the choices', (t) => {
-  const suite = runCli(['run', 'cifar100']);
+test.serial('an unknown suite or preset is a usage error that lists the choices', async (t) => {
+  const suite = await runCli(['run', 'cifar100']);
   t.is(suite.code, 2);
   t.regex(suite.stderr, /unknown suite "cifar100": one of architecture, cifar10-depth/);
-  const preset = runCli(['run', 'cifar10-depth', '--preset', 'weekly']);
+  const preset = await runCli(['run', 'cifar10-depth', '--preset', 'weekly']);
   t.is(preset.code, 2);
   t.regex(preset.stderr, /unknown preset "weekly": one of smoke, nightly, full/);
 });
 
-test.serial('calibrate runs clean reruns on new seeds and each fault against the baseline, and tabulates what the gate caught', (t) => {
+test.serial('calibrate runs clean reruns on new seeds and each fault against the baseline, and tabulates what the gate caught', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'calibrate-'));
   const out = join(dir, 'results');
-  t.is(runCli([...cpu, 'run', 'cifar10-depth', ...tiny, '--models', 'resnet8', '--out', out]).code, 2);
+  t.is((await runCli([...cpu, 'run', 'cifar10-depth', ...tiny, '--models', 'resnet8', '--out', out])).code, 2);
   const baseline = join(dir, 'baseline.json');
-  t.is(runCli(['baseline', 'record', out, '--out', baseline]).code, 0);
-  const cal = runCli([...cpu, 'calibrate', 'cifar10-depth', '--preset', 'smoke', '--baseline', baseline, '--reruns', '1', '--faults', 'lr-x0.3,no-shortcuts', '--out', join(dir, 'cal')]);
+  t.is((await runCli(['baseline', 'record', out, '--out', baseline])).code, 0);
+  const cal = await runCli([...cpu, 'calibrate', 'cifar10-depth', '--preset', 'smoke', '--baseline', baseline, '--reruns', '1', '--faults', 'lr-x0.3,no-shortcuts', '--out', join(dir, 'cal')]);
   t.is(cal.code, 0, cal.stderr);
   t.regex(cal.stdout, /\| clean rerun 1 \| 3, 4 \|/, 'the rerun takes seeds the baseline does not have');
   t.regex(cal.stdout, /\| lr-x0\.3 \| 1, 2 \|/);
@@ -139,20 +140,20 @@ test.serial('calibrate runs clean reruns on new seeds and each fault against the
   t.is(readResults(join(dir, 'cal', 'no-shortcuts', 'results.json')).fault, 'no-shortcuts');
 });
 
-test.serial('baseline record --append pools new seeds of the same recipe and refuses seeds it already has', (t) => {
+test.serial('baseline record --append pools new seeds of the same recipe and refuses seeds it already has', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'append-'));
   const models = [...tiny, '--models', 'resnet8'];
-  t.is(runCli([...cpu, 'run', 'cifar10-depth', ...models, '--out', join(dir, 'a')]).code, 2);
-  t.is(runCli([...cpu, 'run', 'cifar10-depth', ...models, '--first-seed', '3', '--out', join(dir, 'b')]).code, 2);
+  t.is((await runCli([...cpu, 'run', 'cifar10-depth', ...models, '--out', join(dir, 'a')])).code, 2);
+  t.is((await runCli([...cpu, 'run', 'cifar10-depth', ...models, '--first-seed', '3', '--out', join(dir, 'b')])).code, 2);
   const baseline = join(dir, 'baseline.json');
-  t.is(runCli(['baseline', 'record', join(dir, 'a'), '--out', baseline]).code, 0);
-  const pooled = runCli(['baseline', 'record', join(dir, 'b'), '--out', baseline, '--append']);
+  t.is((await runCli(['baseline', 'record', join(dir, 'a'), '--out', baseline])).code, 0);
+  const pooled = await runCli(['baseline', 'record', join(dir, 'b'), '--out', baseline, '--append']);
   t.is(pooled.code, 0, pooled.stderr);
   const data = JSON.parse(readFileSync(baseline, 'utf8'));
   t.is(data.metrics.resnet8.testError.n, 4);
   t.deepEqual(data.metrics.resnet8.testError.values.map((v: { seed: number }) => v.seed), [1, 2, 3, 4]);
   t.is(data.history.length, 2);
-  const again = runCli(['baseline', 'record', join(dir, 'b'), '--out', baseline, '--append']);
+  const again = await runCli(['baseline', 'record', join(dir, 'b'), '--out', baseline, '--append']);
   t.is(again.code, 2);
   t.regex(again.stderr, /seed 3 of resnet8 is recorded already/);
 });

@@ -42,7 +42,7 @@ function twoSeeds(): ResultSet {
   return r;
 }
 
-test('curve points average seeds per model, kind and iteration, in percent', (t) => {
+test('curve points average seeds per model, kind and iteration, in percent', async (t) => {
   const points = curvePoints(twoSeeds());
   const r20 = points.find((p) => p.model === 'resnet20' && p.kind === 'test' && p.iteration === 600)!;
   t.is(r20.seeds, 2);
@@ -50,7 +50,7 @@ test('curve points average seeds per model, kind and iteration, in percent', (t)
   t.true(points.some((p) => p.kind === 'training'));
 });
 
-test('the error-curve spec draws training error thin and dashed, test error bold, a colour per model', (t) => {
+test('the error-curve spec draws training error thin and dashed, test error bold, a colour per model', async (t) => {
   const spec = errorCurvesSpec(curvePoints(twoSeeds()), 'curves') as { encoding: Record<string, { field?: string; scale?: { domain?: string[]; range?: unknown[] } }> };
   t.is(spec.encoding.color!.field, 'model');
   t.is(spec.encoding.x!.field, 'iteration');
@@ -58,7 +58,7 @@ test('the error-curve spec draws training error thin and dashed, test error bold
   t.deepEqual(spec.encoding.strokeWidth!.scale, { domain: ['training', 'test'], range: [1, 2.5] });
 });
 
-test('Fig. 7 data ranks layers by response, largest first; the spec has both panels', (t) => {
+test('Fig. 7 data ranks layers by response, largest first; the spec has both panels', async (t) => {
   const results = twoSeeds();
   results.runs[0]!.responses = [{ index: 1, layer: 'a', std: 0.5 }, { index: 2, layer: 'b', std: 2 }, { index: 3, layer: 'c', std: 1 }];
   const points = responsePoints(results);
@@ -66,13 +66,13 @@ test('Fig. 7 data ranks layers by response, largest first; the spec has both pan
   t.is((responsesSpec(points) as { vconcat: unknown[] }).vconcat.length, 2);
 });
 
-test('the trend spec shows the baseline band only when there is a baseline', (t) => {
+test('the trend spec shows the baseline band only when there is a baseline', async (t) => {
   const points = [{ createdAt: '2026-01-01', value: 0.1 }, { createdAt: '2026-01-02', value: 0.11 }];
   t.is((trendSpec(points, { mean: 0.1, std: 0.01 }, 'm', true) as { layer: unknown[] }).layer.length, 3);
   t.is((trendSpec(points, undefined, 'm', true) as { layer: unknown[] }).layer.length, 1);
 });
 
-test('html`` escapes every interpolation unless trusted', (t) => {
+test('html`` escapes every interpolation unless trusted', async (t) => {
   t.is(html`<td>${HOSTILE}</td>`.value, '<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>');
   t.is(html`<a title="${'" onmouseover="x'}">`.value, '<a title="&quot; onmouseover=&quot;x">');
   t.is(html`${trusted('<svg></svg>')}`.value, '<svg></svg>');
@@ -124,11 +124,11 @@ test('report through the CLI: results files in, index and pages out', async (t) 
   const { runCli } = await import('./helpers/cli.js');
   const dir = mkdtempSync(join(tmpdir(), 'report-cli-'));
   writeFileSync(join(dir, 'results.json'), JSON.stringify(twoSeeds()));
-  const { code, stdout, stderr } = runCli(['report', join(dir, 'results.json'), '--out', join(dir, 'site')]);
+  const { code, stdout, stderr } = await runCli(['report', join(dir, 'results.json'), '--out', join(dir, 'site')]);
   t.is(code, 0, stderr);
   t.regex(stdout, /index\.html \(1 page\)/);
   t.true(existsSync(join(dir, 'site', 'index.html')));
-  const missing = runCli(['report', join(dir, 'nope.json'), '--out', join(dir, 'site2')]);
+  const missing = await runCli(['report', join(dir, 'nope.json'), '--out', join(dir, 'site2')]);
   t.is(missing.code, 2);
   t.regex(missing.stderr, /cannot read result set .*nope\.json/);
 });

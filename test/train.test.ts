@@ -139,3 +139,18 @@ test('run records are validated when read', (t) => {
   writeFileSync(join(dir, 'bad.json'), JSON.stringify({ schemaVersion: 1, status: 'completed' }));
   t.throws(() => readRunRecord(join(dir, 'bad.json')), { instanceOf: InputError, message: /not a valid run record/ });
 });
+
+test('a checkpoint with flipped bytes, cut to 6 bytes, or with a wrong shape is refused, naming it', (t) => {
+  const dir = fresh();
+  const path = join(dir, 'c.ckpt');
+  writeCheckpoint(path, { header: { iteration: 3 }, tensors: [{ name: 'w', shape: [2, 2], values: new Float32Array([1, 2, 3, 4]) }] });
+  const bytes = readFileSync(path);
+  const flipped = Buffer.from(bytes);
+  flipped[flipped.length - 3]! ^= 0xff;
+  writeFileSync(path, flipped);
+  t.throws(() => readCheckpoint(path), { instanceOf: InputError, message: /checksum mismatch/ });
+  writeFileSync(path, bytes.subarray(0, 6));
+  t.throws(() => readCheckpoint(path), { instanceOf: InputError, message: /is corrupt/ });
+  writeCheckpoint(path, { header: { iteration: 3 }, tensors: [{ name: 'w', shape: [3, 2], values: new Float32Array([1, 2, 3, 4]) }] });
+  t.throws(() => readCheckpoint(path), { instanceOf: InputError, message: /shape \[3,2\] but 4 values/ });
+});

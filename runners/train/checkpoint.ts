@@ -1,13 +1,18 @@
 /**
  * Checkpoints: one file holding a JSON header (iteration, curves, …) and the
- * float32 values of named tensors. Written to a temporary file, flushed, then
- * renamed over the previous one, so a crash or a failed write never leaves a
- * half-written checkpoint in its place.
+ * float32 values of named tensors, with a SHA-256 of both, so a flipped byte
+ * is refused rather than trained on. Written to a temporary file, flushed,
+ * then renamed over the previous one, so a crash or a failed write never
+ * leaves a half-written checkpoint in its place.
  */
+import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { InputError } from '../errors.js';
 
-const MAGIC = 'RRCK1\n';
+/** Version 2 adds the checksum; version 1 files (no checksum) are still read. */
+const MAGIC = 'RRCK2\n';
+const MAGIC_V1 = 'RRCK1\n';
+const DIGEST_BYTES = 32;
 
 export interface SavedTensor {
   readonly name: string;
@@ -30,13 +35,17 @@ export function writeCheckpoint<Header>(path: string, checkpoint: Checkpoint<Hea
   const head = Buffer.from(JSON.stringify({ header: checkpoint.header, index }), 'utf8');
   const length = Buffer.alloc(4);
   length.writeUInt32LE(head.length);
+  const bodies = checkpoint.tensors.map((t) => new Uint8Array(t.values.buffer, t.values.byteOffset, t.values.byteLength));
+  const hash = createHash('sha256').update(length).update(head);
+  for (const b of bodies) hash.update(b);
   const tmp = `${path}.tmp-${process.pid}`;
   const fd = openSync(tmp, 'w');
   try {
     writeSync(fd, MAGIC);
+    writeSync(fd, hash.digest());
     writeSync(fd, length);
     writeSync(fd, head);
-    for (const t of checkpoint.tensors) writeSync(fd, new Uint8Array(t.values.buffer, t.values.byteOffset, t.values.byteLength));
+    for (const b of bodies) writeSync(fd, b);
     fsyncSync(fd);
   } catch (error) {
     closeSync(fd);
@@ -50,16 +59,29 @@ export function writeCheckpoint<Header>(path: string, checkpoint: Checkpoint<Hea
 export function readCheckpoint<Header>(path: string): Checkpoint<Header> {
   const corrupt = (why: string) => new InputError(`checkpoint ${path} is corrupt (${why}); delete it to start over, or restore it from a copy.`);
   const data = readFileSync(path);
-  if (data.subarray(0, MAGIC.length).toString('utf8') !== MAGIC) throw corrupt('not a resnet-repro checkpoint');
-  const headLength = data.readUInt32LE(MAGIC.length);
-  const bodyStart = MAGIC.length + 4 + headLength;
+  const magic = data.subarray(0, MAGIC.length).toString('utf8');
+  if (magic !== MAGIC && magic !== MAGIC_V1) throw corrupt('not a resnet-repro checkpoint');
+  const lengthAt = magic === MAGIC ? MAGIC.length + DIGEST_BYTES : MAGIC.length;
+  if (data.length < lengthAt + 4) throw corrupt(`only ${data.length} bytes`);
+  if (magic === MAGIC) {
+    const stored = data.subarray(MAGIC.length, lengthAt);
+    if (!createHash('sha256').update(data.subarray(lengthAt)).digest().equals(stored)) throw corrupt('checksum mismatch: the file was changed or damaged after it was written');
+  }
+  const headLength = data.readUInt32LE(lengthAt);
+  const bodyStart = lengthAt + 4 + headLength;
   if (bodyStart > data.length) throw corrupt('truncated header');
   let parsed: { header: Header; index: { name: string; shape: number[]; offset: number; length: number }[] };
   try {
-    parsed = JSON.parse(data.subarray(MAGIC.length + 4, bodyStart).toString('utf8'));
+    parsed = JSON.parse(data.subarray(lengthAt + 4, bodyStart).toString('utf8'));
   } catch {
     throw corrupt('unreadable header');
   }
+  if (!Array.isArray(parsed?.index)) throw corrupt('no tensor index');
+  for (const e of parsed.index) {
+    const size = Array.isArray(e.shape) ? e.shape.reduce((n, d) => n * d, 1) : NaN;
+    if (!Number.isInteger(e.offset) || e.offset < 0 || size !== e.length) throw corrupt(`tensor ${String(e.name)} has shape ${JSON.stringify(e.shape)} but ${e.length} values`);
+  }
+  if ((data.length - bodyStart) % 4 !== 0) throw corrupt('truncated values');
   const floats = (data.length - bodyStart) / 4;
   const total = parsed.index.reduce((n, e) => n + e.length, 0);
   if (floats !== total) throw corrupt(`expected ${total} values, found ${floats}`);

@@ -1,8 +1,11 @@
 /**
  * One live run per output folder. The lock file holds the owner's pid; a lock
- * left by a process that no longer exists is taken over, with a note.
+ * left by a process that no longer exists is taken over, with a note. The
+ * lock appears with its pid already in it (written to a temporary file, then
+ * hard-linked into place, which fails if a lock exists), so no other run can
+ * ever read an empty lock and take it for a stale one.
  */
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 
@@ -18,10 +21,10 @@ function alive(pid: number): boolean {
 export function lockRunFolder(dir: string, log: (line: string) => void): () => void {
   const path = join(dir, 'run.lock');
   for (let attempt = 0; attempt < 2; attempt++) {
+    const mine = `${path}.${process.pid}`;
     try {
-      const fd = openSync(path, 'wx');
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
+      writeFileSync(mine, String(process.pid));
+      linkSync(mine, path);
       return () => rmSync(path, { force: true });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
@@ -31,6 +34,8 @@ export function lockRunFolder(dir: string, log: (line: string) => void): () => v
       }
       log(`taking over the stale lock of pid ${owner || '?'} in ${dir}`);
       rmSync(path, { force: true });
+    } finally {
+      rmSync(mine, { force: true });
     }
   }
   throw new InputError(`could not lock ${dir}`);

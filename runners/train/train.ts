@@ -77,6 +77,35 @@ interface CheckpointHeader {
   readonly inputWaitSeconds: number;
   readonly startedAt: string;
   readonly curves: { train: TrainPoint[]; test: TestPoint[] };
+  /** The steps since the last training-curve point, so a resumed run logs the same point (absent in older checkpoints). */
+  readonly window?: Window;
+  /** What the run was started with: a resume must continue the same run (absent in older checkpoints). */
+  readonly recipe?: RunRecipe;
+}
+
+/** The settings a resumed run must share with the run it continues. */
+interface RunRecipe {
+  readonly iterations: number;
+  readonly batchSize: number;
+  readonly baseLearningRate: number;
+  readonly schedule: string;
+  readonly trainImages: number;
+  readonly testImages: number;
+  readonly logEvery: number;
+  readonly evalEvery: number;
+}
+
+function recipeOf(options: TrainOptions, schedule: Schedule): RunRecipe {
+  return {
+    iterations: options.iterations,
+    batchSize: options.batchSize,
+    baseLearningRate: schedule.baseLearningRate,
+    schedule: JSON.stringify({ ...schedule, baseLearningRate: undefined }),
+    trainImages: options.data.trainCount,
+    testImages: options.data.testCount,
+    logEvery: options.logEvery,
+    evalEvery: options.evalEvery,
+  };
 }
 
 const EVAL_BATCH = 250;
@@ -232,6 +261,8 @@ function startSession(options: TrainOptions, spec: ArchSpec, checkpointPath: str
       inputWaitSeconds: 0,
       startedAt: new Date().toISOString(),
       curves: { train: [], test: [] },
+      window: EMPTY_WINDOW,
+      recipe: recipeOf(options, schedule),
     },
   };
   if (!options.resume) return session;
@@ -242,13 +273,21 @@ function startSession(options: TrainOptions, spec: ArchSpec, checkpointPath: str
     const what = (m: string, seed: number, d: string, f: FaultName | null | undefined) => `${m}, seed ${seed}, ${d}${f ? `, fault ${f}` : ''}`;
     throw new InputError(`the checkpoint in ${options.outDir} is for ${what(h.model, h.seed, h.dataset, h.fault)}; asked for ${what(spec.name, options.seed, data.name, fault)}.`);
   }
+  if (!Number.isSafeInteger(h.iteration) || h.iteration < 0 || h.iteration > options.iterations) {
+    throw new InputError(`the checkpoint in ${options.outDir} is at iteration ${h.iteration}, outside 0…${options.iterations}: it is not a checkpoint of this run.`);
+  }
+  if (h.recipe) {
+    const now = recipeOf(options, schedule);
+    const changed = (Object.keys(now) as (keyof RunRecipe)[]).filter((k) => now[k] !== h.recipe![k]).map((k) => `${k} ${String(h.recipe![k])} → ${String(now[k])}`);
+    if (changed.length > 0) throw new InputError(`--resume continues a run with its own settings, but these differ: ${changed.join('; ')}. Resume with the original settings, or start a new run in another --out.`);
+  }
   const byName = restoreWeights(built, saved, checkpointPath);
   for (const v of session.variables) {
     const t = byName.get(`velocity:${session.originalName.get(v.name)}`);
     if (t) session.sgd.velocity.set(v.name, tf.variable(tf.tensor(t.values, t.shape), false, `${v.name}/velocity`));
   }
   log(`resuming ${spec.name} at iteration ${h.iteration} of ${options.iterations}`);
-  return { ...session, state: h };
+  return { ...session, state: { ...h, window: h.window ?? EMPTY_WINDOW, recipe: h.recipe ?? recipeOf(options, schedule) } };
 }
 
 function saveCheckpoint(path: string, session: Session): void {
@@ -284,11 +323,13 @@ function trainingStep(session: Session, data: TrainingData, batch: Batch, learni
 
 /** Steps since the last logged point. */
 interface Window {
-  wrong: number;
-  loss: number;
-  steps: number;
-  stepSeconds: number;
+  readonly wrong: number;
+  readonly loss: number;
+  readonly steps: number;
+  readonly stepSeconds: number;
 }
+
+const EMPTY_WINDOW: Window = { wrong: 0, loss: 0, steps: 0, stepSeconds: 0 };
 
 /** Logs the window as a point of the training curve; ends a warm-up whose training error has fallen far enough. */
 function logPoint(session: Session, window: Window, options: TrainOptions, learningRate: number, log: (line: string) => void): TrainPoint {
@@ -341,7 +382,6 @@ async function trainLocked(options: TrainOptions, spec: ArchSpec, log: (line: st
 
   let status: 'completed' | 'diverged' | 'interrupted' = 'completed';
   let divergedAt = -1;
-  let window: Window = { wrong: 0, loss: 0, steps: 0, stepSeconds: 0 };
   let segmentStart = performance.now();
   let next = session.state.iteration < options.iterations ? prepare(session.state.iteration) : undefined;
 
@@ -361,24 +401,22 @@ async function trainLocked(options: TrainOptions, spec: ArchSpec, log: (line: st
     next = it + 1 < options.iterations ? prepare(it + 1) : undefined;
     const stepStart = performance.now();
     const { loss, missed } = trainingStep(session, data, batch, lr);
-    window.stepSeconds += (performance.now() - stepStart) / 1000;
+    const stepSeconds = (performance.now() - stepStart) / 1000;
     if (!Number.isFinite(loss)) {
       status = 'diverged';
       divergedAt = it;
       log(`${spec.name}: loss is ${loss} at iteration ${it}: the run diverged`);
       break;
     }
-    window.wrong += missed;
-    window.loss += loss;
-    window.steps += 1;
-    session.state = { ...session.state, iteration: it + 1 };
+    const w = session.state.window ?? EMPTY_WINDOW;
+    session.state = { ...session.state, iteration: it + 1, window: { wrong: w.wrong + missed, loss: w.loss + loss, steps: w.steps + 1, stepSeconds: w.stepSeconds + stepSeconds } };
     const done = session.state.iteration;
     const last = done === options.iterations;
 
     if (done % options.logEvery === 0 || last) {
-      const point = logPoint(session, window, options, lr, log);
+      const point = logPoint(session, session.state.window ?? EMPTY_WINDOW, options, lr, log);
       options.onProgress?.({ iteration: done, iterations: options.iterations, point });
-      window = { wrong: 0, loss: 0, steps: 0, stepSeconds: 0 };
+      session.state = { ...session.state, window: EMPTY_WINDOW };
     }
     if (session.state.warming && schedule.warmup && done >= schedule.warmup.maxIterations) session.state = { ...session.state, warming: false };
     if (done % options.evalEvery === 0 || last) {

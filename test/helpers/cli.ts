@@ -1,5 +1,5 @@
 /** Runs the CLI from source as a user would, capturing exit code and both streams. */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const CLI = fileURLToPath(new URL('../../runners/cli.ts', import.meta.url));
@@ -10,11 +10,36 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): CliResult {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, ...env },
-    timeout: 600_000,
+/**
+ * Runs the CLI to its end. Asynchronous on purpose: a synchronous spawn would
+ * block the test worker's event loop, and with it every other test's
+ * process handling (kills sent on a progress line, signals) — and it waits on
+ * the process's exit, never on a clock, however slow the machine.
+ */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Starts the CLI and kills it with `signal` as soon as its stderr matches `pattern`; resolves with what it printed. */
+export async function runCliUntil(args: string[], pattern: RegExp, signal: NodeJS.Signals): Promise<CliResult> {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  return new Promise((resolve) => {
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (pattern.test(stderr) && child.exitCode === null && !child.killed) child.kill(signal);
+    });
+    // Waits for the process itself, however slow the machine: no clock.
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }
