@@ -5,7 +5,7 @@
  * Charts are pre-rendered SVG: pages work offline, from file:// or any static
  * host, without JavaScript. Every table and curve has a CSV next to it.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { ensureDir, writeFileAtomically } from '../runners/files.js';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import type { Suite } from '../suites/define.js';
@@ -56,7 +56,7 @@ function page(title: string, body: Markup): string {
 
 /** Writes a CSV beside the page and returns a link to it. */
 function csvLink(dir: string, folder: string, name: string, rows: Record<string, unknown>[]): Markup {
-  writeFileSync(join(dir, folder, name), stringify(rows, { header: true }));
+  writeFileAtomically(join(dir, folder, name), stringify(rows, { header: true }));
   return html`<a class="csv" href="${`${folder}/${name}`}" download>CSV</a>`;
 }
 
@@ -161,7 +161,7 @@ async function historySection(dir: string, folder: string, input: SiteInput, his
 async function suitePage(dir: string, file: string, input: SiteInput, history: readonly SiteInput[]): Promise<void> {
   const { results, comparison, suite } = input;
   const folder = file.replace(/\.html$/, '');
-  mkdirSync(join(dir, folder), { recursive: true });
+  ensureDir(join(dir, folder));
   const sections: Markup[] = [];
   for (const [i, group] of groupByPaperTable(comparison.rows).entries()) {
     sections.push(html`<h3>${group.title}</h3>${comparisonTable(group.rows)}${csvLink(dir, folder, `table-${i + 1}.csv`, comparisonRows(group.rows))}`);
@@ -203,12 +203,12 @@ ${comparison.problems.length > 0 ? html`<ul>${comparison.problems.map((p) => htm
 <h2>Comparison</h2><p>Baseline: ${comparison.baseline ? html`<code>${comparison.baseline.path}</code> (recorded ${comparison.baseline.recordedAt})` : 'none'}. Paper numbers are the paper's, compared against, never ours.</p>
 ${sections}
 <h2>Environment</h2>${environment(results)}`;
-  writeFileSync(join(dir, file), page(`${suite.name} ${results.preset} ${results.createdAt}`, body));
+  writeFileAtomically(join(dir, file), page(`${suite.name} ${results.preset} ${results.createdAt}`, body));
 }
 
 /** Writes the site; returns the pages, newest first. */
 export async function writeSite(outDir: string, inputs: readonly SiteInput[]): Promise<SitePage[]> {
-  mkdirSync(outDir, { recursive: true });
+  ensureDir(outDir);
   const sorted = [...inputs].sort((a, b) => b.results.createdAt.localeCompare(a.results.createdAt));
   const pages: SitePage[] = [];
   const used = new Set<string>();
@@ -227,7 +227,7 @@ export async function writeSite(outDir: string, inputs: readonly SiteInput[]): P
     (p) =>
       html`<tr><td>${p.input.results.createdAt}</td><td><a href="${p.file}">${p.input.results.suite.name}</a></td><td>${p.input.results.preset}</td><td>${p.input.results.backend.name}</td><td class="${`v-${p.input.comparison.verdict}`}">${p.input.comparison.verdict}</td></tr>`,
   );
-  writeFileSync(
+  writeFileAtomically(
     join(outDir, 'index.html'),
     page(
       'resnet-repro runs',

@@ -14,6 +14,7 @@ import { type BenchCommandOptions, benchCommand } from './commands/bench.js';
 import { type CalibrateCommandOptions, calibrateCommand, compareCommand, listSuites, mergeCommand, recordCommand, reportCommand, type RunCommandOptions, runCommand } from './commands/suite.js';
 import { FAULTS } from './train/faults.js';
 import { InputError, UsageError } from './errors.js';
+import { fileSystemProblem } from './files.js';
 import { DEFAULT_TENSORFLOW_VERSION, defaultCacheDir, setupTensorflow } from './setup/tensorflow.js';
 
 const MODEL_GRAMMAR = `
@@ -245,13 +246,21 @@ async function main(argv: readonly string[]): Promise<number> {
       // Commander has printed its message (and a suggestion) already.
       return error.exitCode === 0 ? 0 : 2;
     }
-    if (error instanceof UsageError || error instanceof InputError) {
-      process.stderr.write(`error: ${error.message}\n`);
+    const problem = error instanceof UsageError || error instanceof InputError ? error : fileSystemProblem(error);
+    if (problem) {
+      process.stderr.write(`error: ${problem.message}\n`);
       return 2;
     }
     process.stderr.write(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return 3;
   }
+}
+
+// A closed pipe (stderr piped into head) must not end a run mid-step with a gate's exit code and a stale lock: drop the output, keep going.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
 }
 
 process.exitCode = await main(process.argv);

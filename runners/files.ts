@@ -4,8 +4,8 @@
  * flushed to disk, then renamed over it. Failures a user can fix (no space,
  * no permission, a file where a folder should be) become InputErrors.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { InputError } from './errors.js';
 
 const USER_FIXABLE: Record<string, string> = {
@@ -16,13 +16,57 @@ const USER_FIXABLE: Record<string, string> = {
   EROFS: 'read-only file system',
   ENOTDIR: 'a file stands where a folder is needed',
   EISDIR: 'it is a folder',
+  ENOENT: 'no such place',
 };
+
+/** A file-system error that escaped with its path (EACCES on a lock, ENOSPC mid-write…), as an InputError; else undefined. */
+export function fileSystemProblem(error: unknown): InputError | undefined {
+  const e = error as NodeJS.ErrnoException;
+  if (!e?.code || !(e.code in USER_FIXABLE) || !e.path) return undefined;
+  return new InputError(`cannot ${e.syscall ?? 'use'} ${e.path}: ${USER_FIXABLE[e.code]} (${e.code})`);
+}
+
+/** A file-system error a user can fix, as an InputError naming the path; anything else unchanged. */
+function explain(error: unknown, what: string): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code && code in USER_FIXABLE ? new InputError(`cannot ${what}: ${USER_FIXABLE[code]} (${code}); nothing was changed there`) : error;
+}
+
+/**
+ * Creates a folder and its missing parents, one level at a time. (Node's
+ * recursive mkdir loops forever on paths such as /proc/foo, ignoring
+ * signals; one level at a time fails at once with the reason.)
+ */
+export function ensureDir(path: string): void {
+  const missing: string[] = [];
+  let dir = resolve(path);
+  for (;;) {
+    try {
+      if (!statSync(dir).isDirectory()) throw new InputError(`cannot use ${path} as a folder: ${dir} is a file`);
+      break;
+    } catch (error) {
+      if (error instanceof InputError) throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw explain(error, `use ${path} as a folder`);
+      missing.unshift(dir);
+      if (dirname(dir) === dir) break;
+      dir = dirname(dir);
+    }
+  }
+  for (const d of missing) {
+    try {
+      mkdirSync(d);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST' && statSync(d).isDirectory()) continue;
+      throw (error as NodeJS.ErrnoException).code === 'ENOENT' ? new InputError(`cannot create the folder ${path}: ${d} cannot be made there`) : explain(error, `create the folder ${path}`);
+    }
+  }
+}
 
 /** Writes `text` to `path` atomically, creating its folder. */
 export function writeFileAtomically(path: string, text: string | Uint8Array): void {
   const tmp = `${path}.tmp-${process.pid}`;
+  ensureDir(dirname(path));
   try {
-    mkdirSync(dirname(path), { recursive: true });
     const fd = openSync(tmp, 'w');
     try {
       const bytes = typeof text === 'string' ? Buffer.from(text) : text;
@@ -34,8 +78,6 @@ export function writeFileAtomically(path: string, text: string | Uint8Array): vo
     renameSync(tmp, path);
   } catch (error) {
     rmSync(tmp, { force: true });
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code && code in USER_FIXABLE) throw new InputError(`cannot write ${path}: ${USER_FIXABLE[code]} (${code}); nothing was changed there`);
-    throw error;
+    throw explain(error, `write ${path}`);
   }
 }

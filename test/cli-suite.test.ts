@@ -76,6 +76,9 @@ test.serial('run refuses an empty or repeated model list before any work', async
   const twice = await runCli(['run', 'cifar10-depth', '--models', 'resnet20,resnet20', '--seeds', '1']);
   t.is(twice.code, 2);
   t.regex(twice.stderr, /names resnet20 more than once/);
+  const shards = await runCli(['run', 'cifar10-depth', '--shard', '1/99999999999']);
+  t.is(shards.code, 2);
+  t.regex(shards.stderr, /--shard takes i\/n with 1 ≤ i ≤ n ≤ 9999/);
 });
 
 test.serial('a fault run is recorded as one, and can never become a baseline', async (t) => {

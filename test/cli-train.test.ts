@@ -63,8 +63,12 @@ test('bad numbers are usage errors before any data is read, naming the flag', as
   const missingData = join(tmpdir(), 'no-such-cifar');
   for (const [args, message] of [
     [['--lr', 'abc'], /--lr takes a positive number, not "abc"/],
-    [['--iterations', '0'], /--iterations takes a positive whole number, not "0"/],
-    [['--batch-size', '12.5'], /--batch-size takes a positive whole number, not "12.5"/],
+    [['--iterations', '0'], /--iterations takes a positive whole number up to 6,000,000, not "0"/],
+    [['--iterations', '1e99'], /--iterations takes a positive whole number up to 6,000,000, not "1e99"/],
+    [['--seed', '1e20'], /--seed takes a non-negative whole number up to 2,147,483,647, not "1e20"/],
+    [['--checkpoint-every', '1e99'], /--checkpoint-every takes a positive whole number/],
+    [['--batch-size', '12.5'], /--batch-size takes a positive whole number up to 4,096, not "12.5"/],
+    [['--batch-size', '1e8'], /--batch-size takes a positive whole number up to 4,096, not "1e8"/],
   ] as const) {
     const { code, stderr } = await runCli(['train', '--model', 'resnet20', '--data', missingData, ...args]);
     t.is(code, 2, stderr);

@@ -1,11 +1,12 @@
 /** `resnet-repro bench`: the throughput table, with PyTorch beside it when asked. */
-import { writeFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { BACKEND_REQUESTS, type BackendChoice, type BackendRequest, initBackend } from '../backend.js';
 import { type BenchReport, type PairedFigure, runBench } from '../bench/bench.js';
 import { startPytorch } from '../bench/pytorch.js';
 import { UsageError } from '../errors.js';
 import { parseModelName } from '../models/names.js';
-import { wholeNumber } from './options.js';
+import { writeFileAtomically } from '../files.js';
+import { MAX_BATCH, wholeNumber } from './options.js';
 
 export interface BenchCommandOptions {
   backends?: string;
@@ -54,7 +55,8 @@ export async function benchCommand(models: string[], options: BenchCommandOption
   } else {
     backends = [(await initBackend(backendRequest, { gradients: true })).choice];
   }
-  const batch = wholeNumber('--batch', options.batch, 1)!;
+  if (options.json && existsSync(options.json) && statSync(options.json).isDirectory()) throw new UsageError(`--json names a file to write; ${options.json} is a folder`);
+  const batch = wholeNumber('--batch', options.batch, 1, MAX_BATCH)!;
   const samples = wholeNumber('--samples', options.samples, 1)!;
   if (options.pytorch) {
     for (const m of names) if (!/^resnet\d+$/.test(m) || parseModelName(m).dataset !== 'cifar10') throw new UsageError(`--pytorch compares CIFAR ResNets (resnet20, resnet56, …), not ${m}`);
@@ -65,7 +67,7 @@ export async function benchCommand(models: string[], options: BenchCommandOption
   try {
     const report = await runBench({ models: names, backends, batchSize: batch, samples, rounds, loopIterations, reference, log: (l) => process.stderr.write(`bench: ${l}\n`) });
     process.stdout.write(formatBench(report));
-    if (options.json) writeFileSync(options.json, `${JSON.stringify(report, null, 1)}\n`);
+    if (options.json) writeFileAtomically(options.json, `${JSON.stringify(report, null, 1)}\n`);
   } finally {
     reference?.close();
   }

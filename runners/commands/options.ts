@@ -1,16 +1,24 @@
 /** Parsing of numeric command-line values: one place for the checks and their messages. */
 import { UsageError } from '../errors.js';
 
-/** A whole number ≥ `min` from a flag's text, or undefined when the flag was not given. */
-export function wholeNumber(flag: string, text: string | undefined, min = Number.NEGATIVE_INFINITY): number | undefined {
+/** Whole numbers stay within 32 bits unless a flag says less: seeds, counts and intervals all fit, and records validate. */
+export const MAX_WHOLE = 2 ** 31 - 1;
+
+/** A whole number in [min, max] from a flag's text, or undefined when the flag was not given. */
+export function wholeNumber(flag: string, text: string | undefined, min = 0, max = MAX_WHOLE): number | undefined {
   if (text === undefined) return undefined;
   const value = Number(text);
-  if (!Number.isInteger(value) || value < min) {
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
     const bound = min === 1 ? 'positive ' : min === 0 ? 'non-negative ' : '';
-    throw new UsageError(`${flag} takes a ${bound}whole number, not "${text}"`);
+    throw new UsageError(`${flag} takes a ${bound}whole number up to ${max.toLocaleString('en-US')}, not "${text}"`);
   }
   return value;
 }
+
+/** The largest mini-batch we accept: 4,096 ImageNet images are already ~2.5 GB of float32 input. */
+export const MAX_BATCH = 4096;
+/** The longest run: ten times the paper's ImageNet schedule. */
+export const MAX_ITERATIONS = 6_000_000;
 
 /** A finite number > 0 (e.g. a learning rate), or undefined when not given. */
 export function positiveNumber(flag: string, text: string | undefined): number | undefined {

@@ -18,7 +18,10 @@ import { checkConsistency, mergeResults, readResults, type ResultSet } from '../
 import { calibrate, calibrationTable } from '../suite/calibrate.js';
 import { runSuite } from '../suite/run.js';
 import { parseShard, recipeSettings } from '../suite/units.js';
-import { wholeNumber } from './options.js';
+import { MAX_ITERATIONS, MAX_WHOLE, wholeNumber } from './options.js';
+
+/** Seeds per model in one suite run. */
+const MAX_SEEDS = 1000;
 import { progressLines } from './progress.js';
 import { dataDirectory } from './train.js';
 
@@ -34,8 +37,14 @@ export function listSuites(): string {
   return `${rows.map((r) => r.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c)).join('  ')).join('\n')}\npresets: ${PRESETS.join(', ')}\n`;
 }
 
+/** results.json, given it or its folder; a train run folder or a missing path gets a message saying what to pass. */
 function resultsPath(path: string): string {
-  return existsSync(path) && statSync(path).isDirectory() ? join(path, 'results.json') : path;
+  if (!existsSync(path)) throw new InputError(`${path} does not exist: pass the results.json that "resnet-repro run" writes, or its --out folder`);
+  if (!statSync(path).isDirectory()) return path;
+  const file = join(path, 'results.json');
+  if (existsSync(file)) return file;
+  if (existsSync(join(path, 'run.json'))) throw new InputError(`${path} is a single training run ("resnet-repro train"), not suite results: compare, report and merge take the --out folder of "resnet-repro run"`);
+  throw new InputError(`${path} holds no results.json: pass the --out folder of "resnet-repro run"`);
 }
 
 export interface OutputOptions {
@@ -89,9 +98,9 @@ export async function runCommand(name: string, options: RunCommandOptions, backe
   if (!(PRESETS as readonly string[]).includes(options.preset)) throw new UsageError(`unknown preset "${options.preset}": one of ${PRESETS.join(', ')}`);
   const preset = options.preset as PresetName;
   const shard = options.shard ? parseShard(options.shard) : { index: 1, count: 1 };
-  const seeds = wholeNumber('--seeds', options.seeds, 1);
-  const firstSeed = wholeNumber('--first-seed', options.firstSeed, 1);
-  const iterations = wholeNumber('--iterations', options.iterations, 1);
+  const seeds = wholeNumber('--seeds', options.seeds, 1, MAX_SEEDS);
+  const firstSeed = wholeNumber('--first-seed', options.firstSeed, 1, MAX_WHOLE - MAX_SEEDS);
+  const iterations = wholeNumber('--iterations', options.iterations, 1, MAX_ITERATIONS);
   const fault = parseFault(options.fault);
   const dataset = suite.kind === 'training' ? suite.presets[preset].dataset : undefined;
   const dataDir = dataset && dataset !== 'synthetic' ? dataDirectory(options.data, dataset) : undefined;
@@ -203,8 +212,8 @@ export async function calibrateCommand(name: string, options: CalibrateCommandOp
   if (suite.kind !== 'training') throw new UsageError(`${suite.name} counts architectures: nothing to calibrate`);
   if (!(PRESETS as readonly string[]).includes(options.preset)) throw new UsageError(`unknown preset "${options.preset}": one of ${PRESETS.join(', ')}`);
   const preset = options.preset as PresetName;
-  const seeds = wholeNumber('--seeds', options.seeds, 1);
-  const reruns = wholeNumber('--reruns', options.reruns, 0)!;
+  const seeds = wholeNumber('--seeds', options.seeds, 1, MAX_SEEDS);
+  const reruns = wholeNumber('--reruns', options.reruns, 0, 100)!;
   const faults = options.faults === undefined ? [...FAULT_NAMES] : options.faults.split(',').map((f) => parseFault(f.trim())!);
   const backend = await initBackend(backendRequest, { gradients: true });
   process.stderr.write(`${describeBackend(backend)}\n`);

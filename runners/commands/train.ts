@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { type BackendRequest, describeBackend, initBackend, speedAdvice } from '../backend.js';
 import { UsageError } from '../errors.js';
-import { positiveNumber, wholeNumber } from './options.js';
+import { MAX_BATCH, MAX_ITERATIONS, positiveNumber, wholeNumber } from './options.js';
 import { progressLines } from './progress.js';
 import type { RunRecord } from '../train/record.js';
 import { DATASETS, type DatasetName, openDataset } from '../data/datasets.js';
@@ -75,13 +75,18 @@ export async function trainCommand(options: TrainCommandOptions, backendRequest:
   const trainLimit = wholeNumber('--train-limit', options.trainLimit, 1);
   const testLimit = wholeNumber('--test-limit', options.testLimit, 1);
   const imageSize = wholeNumber('--image-size', options.imageSize, 1);
-  const iterations = wholeNumber('--iterations', options.iterations, 1)!;
+  const iterations = wholeNumber('--iterations', options.iterations, 1, MAX_ITERATIONS)!;
   const learningRate = positiveNumber('--lr', options.lr);
   // §3.4 and §4.2: 256 for ImageNet, 128 for CIFAR-10.
-  const batchSize = wholeNumber('--batch-size', options.batchSize, 1) ?? (dataset === 'imagenet' ? 256 : 128);
+  const batchSize = wholeNumber('--batch-size', options.batchSize, 1, MAX_BATCH) ?? (dataset === 'imagenet' ? 256 : 128);
   const logEvery = wholeNumber('--log-every', options.logEvery, 1)!;
   const evalEvery = wholeNumber('--eval-every', options.evalEvery, 1)!;
   const checkpointEvery = wholeNumber('--checkpoint-every', options.checkpointEvery, 1)!;
+  if (dataset === 'synthetic') {
+    // Generated data has no folder and no held-out split: say so rather than ignore the flag.
+    if (options.data !== undefined) throw new UsageError('--data names a dataset folder; --dataset synthetic is generated and reads none (drop --data, or use --dataset cifar10)');
+    if (options.validation) throw new UsageError('--validation holds out 5k CIFAR-10 training images; --dataset synthetic has no such split (use --test-limit to size its test set)');
+  }
   // Open the data before the backend: a missing dataset fails in a second, not after loading TensorFlow.
   const data = openDataset({
     name: dataset,

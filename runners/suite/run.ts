@@ -4,7 +4,7 @@
  * Re-running the same command continues: completed units are reused,
  * interrupted ones resume from their checkpoints.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { PresetName, Suite } from '../../suites/define.js';
@@ -12,7 +12,7 @@ import { type BackendInfo, backendRecord } from '../backend.js';
 import { openDataset } from '../data/datasets.js';
 import type { TrainingData } from '../data/source.js';
 import { InputError } from '../errors.js';
-import { writeFileAtomically } from '../files.js';
+import { ensureDir, writeFileAtomically } from '../files.js';
 import { buildModel } from '../models/build.js';
 import { archFacts } from '../models/count.js';
 import { parseModelName } from '../models/names.js';
@@ -49,7 +49,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<ResultSet> {
   const settings = resolveSettings(suite, preset, options.overrides);
   const expected = expandUnits(settings);
   const mine = options.shard.count === 1 ? expected : shardUnits(expected, unitCost, options.shard.index, options.shard.count);
-  mkdirSync(options.outDir, { recursive: true });
+  ensureDir(options.outDir);
   const unlock = lockRunFolder(options.outDir, log);
   const started = performance.now();
   try {

@@ -98,10 +98,10 @@ export function unitCost(unit: RunUnit): number {
 }
 
 export function parseShard(text: string): { index: number; count: number } {
-  const m = text.match(/^(\d+)\/(\d+)$/);
+  const m = text.match(/^(\d{1,4})\/(\d{1,4})$/);
   const index = Number(m?.[1]);
   const count = Number(m?.[2]);
-  if (!m || count < 1 || index < 1 || index > count) throw new UsageError(`--shard takes i/n with 1 ≤ i ≤ n, e.g. 1/4, not "${text}"`);
+  if (!m || count < 1 || index < 1 || index > count) throw new UsageError(`--shard takes i/n with 1 ≤ i ≤ n ≤ 9999, e.g. 1/4, not "${text}"`);
   return { index, count };
 }
 

@@ -5,7 +5,7 @@
  * seeded, checkpointed and resumable, recording the curves of Fig. 4 and 6
  * into a validated run record.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as os from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -16,7 +16,7 @@ import type { Batch } from '../data/augment.js';
 import { permutation, rng } from '../data/rng.js';
 import type { TrainingData } from '../data/source.js';
 import { InputError, UsageError } from '../errors.js';
-import { writeFileAtomically } from '../files.js';
+import { ensureDir, writeFileAtomically } from '../files.js';
 import { gitState } from '../git.js';
 import { buildModel, type BuiltModel, decayedWeights } from '../models/build.js';
 import { archFacts } from '../models/count.js';
@@ -207,7 +207,7 @@ export async function train(options: TrainOptions): Promise<RunRecord> {
   for (const [name, value] of [['iterations', options.iterations], ['batch size', options.batchSize], ['log interval', options.logEvery], ['eval interval', options.evalEvery], ['checkpoint interval', options.checkpointEvery]] as const) {
     if (!Number.isInteger(value) || value < 1) throw new UsageError(`${name} must be a positive integer, not ${value}`);
   }
-  mkdirSync(options.outDir, { recursive: true });
+  ensureDir(options.outDir);
   const unlock = lockRunFolder(options.outDir, log);
   try {
     return await trainLocked(options, spec, log);
