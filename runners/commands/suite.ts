@@ -17,7 +17,8 @@ import { gitState } from '../git.js';
 import { checkConsistency, mergeResults, readResults, type ResultSet } from '../suite/results.js';
 import { calibrate, calibrationTable } from '../suite/calibrate.js';
 import { runSuite } from '../suite/run.js';
-import { parseShard, recipeSettings } from '../suite/units.js';
+import { parseShard, recipeSettings, type RunUnit } from '../suite/units.js';
+import type { ProgressEvent } from '../train/train.js';
 import { MAX_ITERATIONS, MAX_WHOLE, wholeNumber } from './options.js';
 
 /** Seeds per model in one suite run. */
@@ -95,8 +96,7 @@ export interface RunCommandOptions extends OutputOptions {
 
 export async function runCommand(name: string, options: RunCommandOptions, backendRequest: BackendRequest): Promise<number> {
   const suite = suiteByName(name);
-  if (!(PRESETS as readonly string[]).includes(options.preset)) throw new UsageError(`unknown preset "${options.preset}": one of ${PRESETS.join(', ')}`);
-  const preset = options.preset as PresetName;
+  const preset = presetName(options.preset);
   const shard = options.shard ? parseShard(options.shard) : { index: 1, count: 1 };
   const seeds = wholeNumber('--seeds', options.seeds, 1, MAX_SEEDS);
   const firstSeed = wholeNumber('--first-seed', options.firstSeed, 1, MAX_WHOLE - MAX_SEEDS);
@@ -108,21 +108,13 @@ export async function runCommand(name: string, options: RunCommandOptions, backe
   process.stderr.write(`${describeBackend(backend)}\n`);
   const advice = suite.kind === 'training' ? speedAdvice(backend) : undefined;
   if (advice) process.stderr.write(`${advice}\n`);
-  let stop = false;
-  const onSignal = () => {
-    if (stop) process.exit(130);
-    stop = true;
-    process.stderr.write('\nstopping after this step; run the same command again to continue\n');
-  };
-  process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
   const outDir = options.out ?? join('results', `${suite.name}-${preset}${shard.count > 1 ? `-shard${shard.index}of${shard.count}` : ''}`);
-  let results: ResultSet;
-  try {
-    results = await runSuite({
+  const { value: results, stopped } = await untilSignalled((shouldStop) =>
+    runSuite({
       suite,
       preset,
       overrides: {
-        ...(options.models !== undefined ? { models: options.models.split(',').map((m) => m.trim()).filter(Boolean) } : {}),
+        ...(options.models !== undefined ? { models: modelList(options.models) } : {}),
         ...(seeds !== undefined ? { seeds } : {}),
         ...(firstSeed !== undefined ? { firstSeed } : {}),
         ...(iterations !== undefined ? { iterations } : {}),
@@ -132,15 +124,12 @@ export async function runCommand(name: string, options: RunCommandOptions, backe
       outDir,
       backend,
       ...(fault ? { fault } : {}),
-      log: (line) => process.stderr.write(`${line}\n`),
-      onProgress: (unit, e) => process.stderr.write(progressLines(unit.id, e)),
-      shouldStop: () => stop,
-    });
-  } finally {
-    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
-  }
+      ...consoleProgress,
+      shouldStop,
+    }),
+  );
   process.stderr.write(`results: ${join(outDir, 'results.json')} (${results.wallSeconds.toFixed(0)} s)\n`);
-  if (stop || results.runs.some((r) => r.record.status === 'interrupted')) return 130;
+  if (stopped || results.runs.some((r) => r.record.status === 'interrupted')) return 130;
   if (shard.count > 1) {
     process.stdout.write(`shard ${shard.index}/${shard.count} done: merge every shard's results with "resnet-repro merge", then "resnet-repro compare"\n`);
     return 0;
@@ -210,8 +199,7 @@ export interface CalibrateCommandOptions {
 export async function calibrateCommand(name: string, options: CalibrateCommandOptions, backendRequest: BackendRequest): Promise<number> {
   const suite = suiteByName(name);
   if (suite.kind !== 'training') throw new UsageError(`${suite.name} counts architectures: nothing to calibrate`);
-  if (!(PRESETS as readonly string[]).includes(options.preset)) throw new UsageError(`unknown preset "${options.preset}": one of ${PRESETS.join(', ')}`);
-  const preset = options.preset as PresetName;
+  const preset = presetName(options.preset);
   const seeds = wholeNumber('--seeds', options.seeds, 1, MAX_SEEDS);
   const reruns = wholeNumber('--reruns', options.reruns, 0, 100)!;
   const faults = options.faults === undefined ? [...FAULT_NAMES] : options.faults.split(',').map((f) => parseFault(f.trim())!);
@@ -222,18 +210,11 @@ export async function calibrateCommand(name: string, options: CalibrateCommandOp
   if (!data) throw new InputError(`no baseline at ${path} to calibrate against: record one first ("resnet-repro run ${suite.name} --preset ${preset}", then "baseline record")`);
   const dataset = suite.presets[preset].dataset;
   const outDir = options.out ?? join('results', `calibrate-${suite.name}-${preset}`);
-  let stop = false;
-  const onSignal = () => {
-    if (stop) process.exit(130);
-    stop = true;
-    process.stderr.write('\nstopping after this step; run the same command again to continue\n');
-  };
-  process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
-  try {
-    const rows = await calibrate({
+  const { value: rows, stopped } = await untilSignalled((shouldStop) =>
+    calibrate({
       suite,
       preset,
-      ...(options.models !== undefined ? { models: options.models.split(',').map((m) => m.trim()).filter(Boolean) } : {}),
+      ...(options.models !== undefined ? { models: modelList(options.models) } : {}),
       ...(seeds !== undefined ? { seeds } : {}),
       reruns,
       faults,
@@ -241,16 +222,47 @@ export async function calibrateCommand(name: string, options: CalibrateCommandOp
       ...(dataset !== 'synthetic' ? { dataDir: dataDirectory(options.data, dataset) } : {}),
       outDir,
       backend,
-      log: (line) => process.stderr.write(`${line}\n`),
-      onProgress: (unit, e) => process.stderr.write(progressLines(unit.id, e)),
-      shouldStop: () => stop,
-    });
-    const table = calibrationTable(rows);
-    writeFileAtomically(join(outDir, 'calibration.md'), table);
-    writeFileAtomically(join(outDir, 'calibration.json'), `${JSON.stringify(rows, null, 1)}\n`);
-    process.stdout.write(table);
-    return stop ? 130 : 0;
+      ...consoleProgress,
+      shouldStop,
+    }),
+  );
+  const table = calibrationTable(rows);
+  writeFileAtomically(join(outDir, 'calibration.md'), table);
+  writeFileAtomically(join(outDir, 'calibration.json'), `${JSON.stringify(rows, null, 1)}\n`);
+  process.stdout.write(table);
+  return stopped ? 130 : 0;
+}
+
+/**
+ * Runs `work` with Ctrl-C and SIGTERM turned into a request to stop after the
+ * current step (a second signal exits at once); says whether one came.
+ */
+async function untilSignalled<T>(work: (shouldStop: () => boolean) => Promise<T>): Promise<{ value: T; stopped: boolean }> {
+  let stopped = false;
+  const onSignal = () => {
+    if (stopped) process.exit(130);
+    stopped = true;
+    process.stderr.write('\nstopping after this step; run the same command again to continue\n');
+  };
+  process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+  try {
+    const value = await work(() => stopped);
+    return { value, stopped };
   } finally {
     process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
   }
+}
+
+/** Log lines and progress of suite runs, on stderr (stdout carries the verdict). */
+const consoleProgress = {
+  log: (line: string) => process.stderr.write(`${line}\n`),
+  onProgress: (unit: RunUnit, e: ProgressEvent) => process.stderr.write(progressLines(unit.id, e)),
+};
+
+/** "--models a, b," → ["a", "b"]. */
+const modelList = (text: string) => text.split(',').map((m) => m.trim()).filter(Boolean);
+
+function presetName(text: string): PresetName {
+  if (!(PRESETS as readonly string[]).includes(text)) throw new UsageError(`unknown preset "${text}": one of ${PRESETS.join(', ')}`);
+  return text as PresetName;
 }

@@ -116,7 +116,7 @@ function refuseOtherRun(outDir: string, ours: Pick<ResultSet, 'suite' | 'preset'
  * the same model, seed, recipe, data, fault, backend, versions and machine.
  * Returns the differences, named.
  */
-export function provenanceDifferences(record: RunRecord, unit: RunUnit, settings: ResolvedSettings, data: TrainingData, backend: BackendInfo, fault: FaultName | undefined): string[] {
+function provenanceDifferences(record: RunRecord, unit: RunUnit, settings: ResolvedSettings, data: TrainingData, backend: BackendInfo, fault: FaultName | undefined): string[] {
   const ours = backendRecord(backend);
   const host = record.host;
   const checks: [string, unknown, unknown][] = [
