@@ -124,7 +124,7 @@ test.serial('an unknown suite or preset is a usage error that lists the choices'
   t.regex(suite.stderr, /unknown suite "cifar100": one of architecture, cifar10-depth/);
   const preset = await runCli(['run', 'cifar10-depth', '--preset', 'weekly']);
   t.is(preset.code, 2);
-  t.regex(preset.stderr, /unknown preset "weekly": one of smoke, nightly, full/);
+  t.regex(preset.stderr, /argument 'weekly' is invalid. Allowed choices are smoke, nightly, full/);
 });
 
 test.serial('calibrate runs clean reruns on new seeds and each fault against the baseline, and tabulates what the gate caught', async (t) => {

@@ -26,7 +26,7 @@ test('a missing CIFAR-10 folder is a usage error within seconds, naming the file
 test('an unknown dataset or a model of the wrong dataset is a usage error', async (t) => {
   const unknown = await runCli(['train', '--model', 'resnet20', '--dataset', 'mnist']);
   t.is(unknown.code, 2);
-  t.regex(unknown.stderr, /unknown dataset "mnist": use cifar10, synthetic, imagenet/);
+  t.regex(unknown.stderr, /argument 'mnist' is invalid. Allowed choices are cifar10, synthetic, imagenet/);
   const wrong = await runCli(['--backend', 'cpu', 'train', '--model', 'resnet50', '--dataset', 'synthetic', '--train-limit', '16', '--test-limit', '8', '--out', join(mkdtempSync(join(tmpdir(), 'cli-')), 'r')]);
   t.is(wrong.code, 2);
   t.regex(wrong.stderr, /resnet50 is trained on imagenet, not synthetic/);

@@ -1,10 +1,11 @@
 /** `resnet-repro arch`: architecture facts for each model, read off the built graph. */
 import * as tf from '@tensorflow/tfjs';
-import type { BackendInfo } from '../backend.js';
+import { type BackendInfo, describeBackend, initBackend } from '../backend.js';
 import { buildModel } from '../models/build.js';
 import { type ArchFacts, archFacts } from '../models/count.js';
 import { PAPER_MODELS, parseModelName } from '../models/names.js';
 import { paperValue } from '../paper.js';
+import type { RegisterCommand } from './options.js';
 
 export interface ArchRecord extends ArchFacts {
   readonly backend: { readonly name: string; readonly versions: Record<string, string> };
@@ -45,3 +46,30 @@ export function formatArchTable(records: readonly ArchRecord[]): string {
   const line = (cells: string[]) => cells.map((c, i) => (i < 2 || i === 7 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
 }
+
+const MODEL_GRAMMAR = `
+Model names:
+  CIFAR-10   resnet<d>, plain<d>, highway<d>   d = 6n+2 (20, 32, 44, 56, 110, 1202, …)
+             highway19                         Srivastava et al.'s 19-layer highway net
+  ImageNet   resnet<d>, plain<d>               d = 18, 34, 50, 101, 152 (Table 1)
+  Suffixes   -a | -b | -c   shortcut option (ImageNet default B, CIFAR default A)
+             -v1.5          bottleneck stride on the 3×3 (default: first 1×1, as the paper)
+             -skip<k>       CIFAR residual blocks wrapping k convolutions (default 2)
+             -w<width>      first-stage width (default 16 CIFAR, 64 ImageNet)
+  Prefix     cifar- | imagenet-   where a depth is both (cifar-resnet50)
+With no models, lists every model the paper uses.`;
+
+export const register: RegisterCommand = (program, cli) => {
+  program
+    .command('arch')
+    .description('layers, trainable parameters, multiply-adds and output shape of each model, counted from the built graph')
+    .argument('[models...]', 'model names (default: every model of the paper)')
+    .option('--json', 'print a JSON array, one object per model')
+    .addHelpText('after', MODEL_GRAMMAR)
+    .action(async (models: string[], options: { json?: boolean }) => {
+      const backend = await initBackend(cli.backend());
+      const records = archRecords(models, backend);
+      process.stdout.write(options.json ? `${JSON.stringify(records, null, 2)}\n` : `${formatArchTable(records)}\n`);
+      process.stderr.write(`${describeBackend(backend)}\n`);
+    });
+};

@@ -1,19 +1,20 @@
 /** `resnet-repro bench`: the throughput table, with PyTorch beside it when asked. */
 import { existsSync, statSync } from 'node:fs';
-import { BACKEND_REQUESTS, type BackendChoice, type BackendRequest, initBackend } from '../backend.js';
+import { type BackendChoice, type BackendRequest, initBackend } from '../backend.js';
 import { type BenchReport, type PairedFigure, runBench } from '../bench/bench.js';
 import { startPytorch } from '../bench/pytorch.js';
 import { UsageError } from '../errors.js';
 import { parseModelName } from '../models/names.js';
 import { writeFileAtomically } from '../files.js';
-import { MAX_BATCH, wholeNumber } from './options.js';
+import { BACKEND_CHOICES } from '../machine.js';
+import { list, MAX_BATCH, type RegisterCommand, whole } from './options.js';
 
 export interface BenchCommandOptions {
-  backends?: string;
-  batch: string;
-  samples: string;
-  rounds: string;
-  loop: string;
+  backends?: BackendChoice[];
+  batch: number;
+  samples: number;
+  rounds: number;
+  loop: number;
   pytorch?: boolean;
   json?: string;
 }
@@ -48,21 +49,12 @@ export function formatBench(report: BenchReport): string {
 
 export async function benchCommand(models: string[], options: BenchCommandOptions, backendRequest: BackendRequest): Promise<void> {
   const names = (models.length > 0 ? models : ['resnet20', 'resnet56', 'resnet110']).map((m) => parseModelName(m).name);
-  let backends: BackendChoice[];
-  if (options.backends) {
-    backends = options.backends.split(',').map((b) => b.trim()) as BackendChoice[];
-    for (const b of backends) if (!BACKEND_REQUESTS.includes(b) || b === ('auto' as string)) throw new UsageError(`unknown backend "${b}" in --backends`);
-  } else {
-    backends = [(await initBackend(backendRequest, { gradients: true })).choice];
-  }
   if (options.json && existsSync(options.json) && statSync(options.json).isDirectory()) throw new UsageError(`--json names a file to write; ${options.json} is a folder`);
-  const batch = wholeNumber('--batch', options.batch, 1, MAX_BATCH)!;
-  const samples = wholeNumber('--samples', options.samples, 1)!;
+  const backends = options.backends ?? [(await initBackend(backendRequest, { gradients: true })).choice];
+  const { batch, samples, rounds, loop: loopIterations } = options;
   if (options.pytorch) {
     for (const m of names) if (!/^resnet\d+$/.test(m) || parseModelName(m).dataset !== 'cifar10') throw new UsageError(`--pytorch compares CIFAR ResNets (resnet20, resnet56, …), not ${m}`);
   }
-  const rounds = wholeNumber('--rounds', options.rounds, 1)!;
-  const loopIterations = wholeNumber('--loop', options.loop, 0)!;
   const reference = options.pytorch ? await startPytorch(batch) : undefined;
   try {
     const report = await runBench({ models: names, backends, batchSize: batch, samples, rounds, loopIterations, reference, log: (l) => process.stderr.write(`bench: ${l}\n`) });
@@ -72,3 +64,28 @@ export async function benchCommand(models: string[], options: BenchCommandOption
     reference?.close();
   }
 }
+
+/** "--backends wasm,cpu" → backend names, each checked. */
+function backendList(text: string): BackendChoice[] {
+  return list(text).map((b) => {
+    if (!(BACKEND_CHOICES as readonly string[]).includes(b)) throw new UsageError(`unknown backend "${b}" in --backends: one of ${BACKEND_CHOICES.join(', ')}`);
+    return b as BackendChoice;
+  });
+}
+
+export const register: RegisterCommand = (program, cli) => {
+  program
+    .command('bench')
+    .description('forward and training-step throughput per model × backend (tinybench; warm-up excluded), the input pipeline alone, and the training loop against a bare step')
+    .argument('[models...]', 'models (default resnet20 resnet56 resnet110)')
+    .option('--backends <list>', 'comma-separated backends (default: the one --backend selects)', backendList)
+    .option('--batch <n>', 'batch size', whole('--batch', 1, MAX_BATCH), 128)
+    .option('--samples <n>', 'timed runs per task per round (after warm-up: 2 runs in the first round, 1 after)', whole('--samples', 1, 10_000), 5)
+    .option('--rounds <n>', 'rounds; each times every task in turn, ratios are taken within a round', whole('--rounds', 1, 1000), 3)
+    .option('--loop <n>', 'training-loop iterations timed per round for the harness overhead (0 skips)', whole('--loop', 0, 100_000), 5)
+    .option('--pytorch', 'time the same models in PyTorch (scripts/bench_pytorch.py; needs python3 and torch) in the same rounds, and print the ratio')
+    .option('--json <file>', 'write the rows as JSON')
+    .action(async (models: string[], options: BenchCommandOptions) => {
+      await benchCommand(models, options, cli.backend());
+    });
+};

@@ -1,4 +1,6 @@
-/** Parsing of numeric command-line values: one place for the checks and their messages. */
+/** Parsing of command-line values at the edge, and the shape of a command module. */
+import type { Command } from 'commander';
+import type { BackendRequest } from '../backend.js';
 import { UsageError } from '../errors.js';
 
 /** Whole numbers stay within 32 bits unless a flag says less: seeds, counts and intervals all fit, and records validate. */
@@ -27,3 +29,27 @@ export function positiveNumber(flag: string, text: string | undefined): number |
   if (!Number.isFinite(value) || value <= 0) throw new UsageError(`${flag} takes a positive number, not "${text}"`);
   return value;
 }
+
+/** commander's argParser for a whole number in [min, max]: handlers receive numbers, checked before any work. */
+export const whole =
+  (flag: string, min = 0, max = MAX_WHOLE) =>
+  (text: string): number =>
+    wholeNumber(flag, text, min, max)!;
+
+/** commander's argParser for a positive number. */
+export const positive =
+  (flag: string) =>
+  (text: string): number =>
+    positiveNumber(flag, text)!;
+
+/** commander's argParser for a comma-separated list: "a, b," → ["a", "b"]. */
+export const list = (text: string): string[] => text.split(',').map((m) => m.trim()).filter(Boolean);
+
+/** What every command may read of the program: the global options. */
+export interface Cli {
+  /** The backend asked for (--backend, else RESNET_REPRO_BACKEND, else auto). */
+  readonly backend: () => BackendRequest;
+}
+
+/** Each command module exports one: it declares the command, its options and its handler together. */
+export type RegisterCommand = (program: Command, cli: Cli) => void;

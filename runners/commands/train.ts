@@ -4,30 +4,32 @@ import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { type BackendRequest, describeBackend, initBackend, speedAdvice } from '../backend.js';
 import { UsageError } from '../errors.js';
-import { MAX_BATCH, MAX_ITERATIONS, positiveNumber, wholeNumber } from './options.js';
+import { Option } from 'commander';
+import { MAX_BATCH, MAX_ITERATIONS, positive, type RegisterCommand, whole } from './options.js';
 import { progressLines } from './progress.js';
 import type { RunRecord } from '../train/record.js';
 import { DATASETS, type DatasetName, openDataset } from '../data/datasets.js';
 import { type ProgressEvent, train } from '../train/train.js';
 
+/** The options as commander hands them over: parsed and range-checked at the edge. */
 export interface TrainCommandOptions {
   model: string;
-  dataset: string;
+  dataset: DatasetName;
   data?: string;
-  iterations: string;
-  lr?: string;
-  seed: string;
+  iterations: number;
+  lr?: number;
+  seed: number;
   out?: string;
   resume?: boolean;
-  batchSize?: string;
-  imageSize?: string;
-  schedule: string;
-  logEvery: string;
-  evalEvery: string;
-  checkpointEvery: string;
+  batchSize?: number;
+  imageSize?: number;
+  schedule: 'plateau' | 'step';
+  logEvery: number;
+  evalEvery: number;
+  checkpointEvery: number;
   validation?: boolean;
-  trainLimit?: string;
-  testLimit?: string;
+  trainLimit?: number;
+  testLimit?: number;
 }
 
 /** --data, else RESNET_REPRO_DATA, else the per-user cache. */
@@ -66,22 +68,10 @@ function progressReporter(model: string): { onProgress: (e: ProgressEvent) => vo
 }
 
 export async function trainCommand(options: TrainCommandOptions, backendRequest: BackendRequest): Promise<number> {
-  if (!(DATASETS as readonly string[]).includes(options.dataset)) {
-    throw new UsageError(`unknown dataset "${options.dataset}": use ${DATASETS.join(', ')}`);
-  }
-  if (options.schedule !== 'plateau' && options.schedule !== 'step') throw new UsageError(`--schedule takes plateau or step, not "${options.schedule}"`);
-  const dataset = options.dataset as DatasetName;
-  const seed = wholeNumber('--seed', options.seed)!;
-  const trainLimit = wholeNumber('--train-limit', options.trainLimit, 1);
-  const testLimit = wholeNumber('--test-limit', options.testLimit, 1);
-  const imageSize = wholeNumber('--image-size', options.imageSize, 1);
-  const iterations = wholeNumber('--iterations', options.iterations, 1, MAX_ITERATIONS)!;
-  const learningRate = positiveNumber('--lr', options.lr);
+  const { dataset, seed, trainLimit, testLimit, imageSize, iterations, logEvery, evalEvery, checkpointEvery } = options;
+  const learningRate = options.lr;
   // §3.4 and §4.2: 256 for ImageNet, 128 for CIFAR-10.
-  const batchSize = wholeNumber('--batch-size', options.batchSize, 1, MAX_BATCH) ?? (dataset === 'imagenet' ? 256 : 128);
-  const logEvery = wholeNumber('--log-every', options.logEvery, 1)!;
-  const evalEvery = wholeNumber('--eval-every', options.evalEvery, 1)!;
-  const checkpointEvery = wholeNumber('--checkpoint-every', options.checkpointEvery, 1)!;
+  const batchSize = options.batchSize ?? (dataset === 'imagenet' ? 256 : 128);
   if (dataset === 'synthetic') {
     // Generated data has no folder and no held-out split: say so rather than ignore the flag.
     if (options.data !== undefined) throw new UsageError('--data names a dataset folder; --dataset synthetic is generated and reads none (drop --data, or use --dataset cifar10)');
@@ -144,3 +134,29 @@ export async function trainCommand(options: TrainCommandOptions, backendRequest:
   );
   return record.status === 'completed' ? 0 : record.status === 'interrupted' ? 130 : 1;
 }
+
+export const register: RegisterCommand = (program, cli) => {
+  program
+    .command('train')
+    .description('train and evaluate one model with the paper\'s recipe; writes run.json, curves (CSV) and checkpoints to --out')
+    .requiredOption('--model <name>', 'model name, e.g. resnet20 (see "arch --help")')
+    .addOption(new Option('--dataset <name>', 'cifar10, synthetic (generated, no download) or imagenet').choices(DATASETS).default('cifar10'))
+    .option('--data <dir>', 'CIFAR-10 binary files, or ImageNet\'s train/ and val/ (default: $RESNET_REPRO_DATA, else ~/.cache/resnet-repro/data/<dataset>)')
+    .option('--iterations <n>', 'iterations; the schedule keeps its shape (lr ÷10 at 50 % and 75 %)', whole('--iterations', 1, MAX_ITERATIONS), 64_000)
+    .option('--lr <rate>', 'base learning rate (default 0.1, the paper\'s)', positive('--lr'))
+    .option('--seed <n>', 'drives initialisation, data order and augmentation', whole('--seed'), 1)
+    .option('--out <dir>', 'run folder (default runs/<model>-<dataset>-s<seed>)')
+    .option('--resume', 'continue the interrupted run in --out')
+    .option('--batch-size <n>', 'mini-batch size (default 128 CIFAR-10, 256 ImageNet)', whole('--batch-size', 1, MAX_BATCH))
+    .option('--image-size <n>', 'ImageNet crop side (default 224; smaller for smoke runs)', whole('--image-size', 1, 1024))
+    .addOption(new Option('--schedule <kind>', 'ImageNet: plateau (÷10 when validation error stalls) or step (at 1/4, 1/2, 3/4)').choices(['plateau', 'step']).default('plateau'))
+    .option('--log-every <n>', 'iterations per training-curve point', whole('--log-every', 1), 100)
+    .option('--eval-every <n>', 'iterations per test evaluation', whole('--eval-every', 1), 1000)
+    .option('--checkpoint-every <n>', 'iterations per checkpoint (at most this many are lost when killed)', whole('--checkpoint-every', 1), 1000)
+    .option('--validation', 'train on 45k, test on the 5k held-out training images')
+    .option('--train-limit <n>', 'use only the first n training images (synthetic: generate n)', whole('--train-limit', 1))
+    .option('--test-limit <n>', 'use only the first n test images', whole('--test-limit', 1))
+    .action(async (options: TrainCommandOptions) => {
+      process.exitCode = await trainCommand(options, cli.backend());
+    });
+};
