@@ -130,5 +130,5 @@ test('report through the CLI: results files in, index and pages out', async (t) 
   t.true(existsSync(join(dir, 'site', 'index.html')));
   const missing = await runCli(['report', join(dir, 'nope.json'), '--out', join(dir, 'site2')]);
   t.is(missing.code, 2);
-  t.regex(missing.stderr, /cannot read result set .*nope\.json/);
+  t.regex(missing.stderr, /nope\.json does not exist: pass the results\.json/);
 });

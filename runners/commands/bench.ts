@@ -7,7 +7,7 @@ import { UsageError } from '../errors.js';
 import { parseModelName } from '../models/names.js';
 import { writeFileAtomically } from '../files.js';
 import { BACKEND_CHOICES } from '../machine.js';
-import { list, MAX_BATCH, type RegisterCommand, whole } from './options.js';
+import { choiceList, MAX_BATCH, type RegisterCommand, whole } from './options.js';
 
 export interface BenchCommandOptions {
   backends?: BackendChoice[];
@@ -65,20 +65,12 @@ export async function benchCommand(models: string[], options: BenchCommandOption
   }
 }
 
-/** "--backends wasm,cpu" → backend names, each checked. */
-function backendList(text: string): BackendChoice[] {
-  return list(text).map((b) => {
-    if (!(BACKEND_CHOICES as readonly string[]).includes(b)) throw new UsageError(`unknown backend "${b}" in --backends: one of ${BACKEND_CHOICES.join(', ')}`);
-    return b as BackendChoice;
-  });
-}
-
 export const register: RegisterCommand = (program, cli) => {
   program
     .command('bench')
     .description('forward and training-step throughput per model × backend (tinybench; warm-up excluded), the input pipeline alone, and the training loop against a bare step')
     .argument('[models...]', 'models (default resnet20 resnet56 resnet110)')
-    .option('--backends <list>', 'comma-separated backends (default: the one --backend selects)', backendList)
+    .option('--backends <list>', 'comma-separated backends (default: the one --backend selects)', choiceList('--backends', BACKEND_CHOICES))
     .option('--batch <n>', 'batch size', whole('--batch', 1, MAX_BATCH), 128)
     .option('--samples <n>', 'timed runs per task per round (after warm-up: 2 runs in the first round, 1 after)', whole('--samples', 1, 10_000), 5)
     .option('--rounds <n>', 'rounds; each times every task in turn, ratios are taken within a round', whole('--rounds', 1, 1000), 3)

@@ -8,7 +8,7 @@ import { InputError, UsageError } from '../errors.js';
 import { writeFileAtomically } from '../files.js';
 import { calibrate, calibrationTable } from '../suite/calibrate.js';
 import { FAULT_NAMES, FAULTS, type FaultName } from '../train/faults.js';
-import { list, type RegisterCommand, whole } from './options.js';
+import { choiceList, list, type RegisterCommand, whole } from './options.js';
 import { consoleProgress, MAX_SEEDS, presetOption, suiteByName, untilSignalled } from './shared.js';
 import { dataDirectory } from './train.js';
 
@@ -57,14 +57,6 @@ export async function calibrateCommand(name: string, options: CalibrateOptions, 
   return stopped ? 130 : 0;
 }
 
-/** "--faults a,b" → fault names, each checked. */
-function faultList(text: string): FaultName[] {
-  return list(text).map((f) => {
-    if (!(FAULT_NAMES as readonly string[]).includes(f)) throw new UsageError(`unknown fault "${f}": one of ${FAULT_NAMES.join(', ')}`);
-    return f as FaultName;
-  });
-}
-
 export const register: RegisterCommand = (program, cli) => {
   program
     .command('calibrate')
@@ -74,7 +66,7 @@ export const register: RegisterCommand = (program, cli) => {
     .option('--models <list>', 'comma-separated models (default: the baseline\'s)', list)
     .option('--seeds <n>', 'seeds per model (default: the baseline\'s)', whole('--seeds', 1, MAX_SEEDS))
     .option('--reruns <n>', 'clean reruns, each with new seeds', whole('--reruns', 0, 100), 2)
-    .addOption(new Option('--faults <list>', `comma-separated faults (default all: ${Object.keys(FAULTS).join(', ')})`).argParser(faultList))
+    .addOption(new Option('--faults <list>', `comma-separated faults (default all: ${Object.keys(FAULTS).join(', ')})`).argParser(choiceList('--faults', FAULT_NAMES)))
     .option('--baseline <file>', 'baseline to calibrate against (default: the recorded one for this suite × preset × backend)')
     .option('--data <dir>', 'dataset folder (default: $RESNET_REPRO_DATA, else ~/.cache/resnet-repro/data/<dataset>)')
     .option('--out <dir>', 'output folder (default results/calibrate-<suite>-<preset>); running again continues it')

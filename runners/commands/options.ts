@@ -45,6 +45,15 @@ export const positive =
 /** commander's argParser for a comma-separated list: "a, b," → ["a", "b"]. */
 export const list = (text: string): string[] => text.split(',').map((m) => m.trim()).filter(Boolean);
 
+/** commander's argParser for a comma-separated list of known names (faults, backends), each checked. */
+export const choiceList =
+  <T extends string>(flag: string, choices: readonly T[]) =>
+  (text: string): T[] =>
+    list(text).map((name) => {
+      if (!(choices as readonly string[]).includes(name)) throw new UsageError(`unknown name "${name}" in ${flag}: one of ${choices.join(', ')}`);
+      return name as T;
+    });
+
 /** What every command may read of the program: the global options. */
 export interface Cli {
   /** The backend asked for (--backend, else RESNET_REPRO_BACKEND, else auto). */
