@@ -10,6 +10,7 @@ import test from 'ava';
 import { type BackendInfo, initBackend } from '../runners/backend.js';
 import { InputError, UsageError } from '../runners/errors.js';
 import { readCheckpoint, writeCheckpoint } from '../runners/train/checkpoint.js';
+import { lockRunFolder } from '../runners/train/lock.js';
 import { readRunRecord } from '../runners/train/record.js';
 import { openDataset } from '../runners/data/datasets.js';
 import { type TrainOptions, train } from '../runners/train/train.js';
@@ -153,4 +154,16 @@ test('a checkpoint with flipped bytes, cut to 6 bytes, or with a wrong shape is 
   t.throws(() => readCheckpoint(path), { instanceOf: InputError, message: /is corrupt/ });
   writeCheckpoint(path, { header: { iteration: 3 }, tensors: [{ name: 'w', shape: [3, 2], values: new Float32Array([1, 2, 3, 4]) }] });
   t.throws(() => readCheckpoint(path), { instanceOf: InputError, message: /shape \[3,2\] but 4 values/ });
+});
+
+test('a folder\'s lock removes temporary files that killed processes left, and keeps live ones', (t) => {
+  const dir = fresh();
+  writeFileSync(join(dir, 'run.json.tmp-999999'), '{"half":');
+  writeFileSync(join(dir, `checkpoint.ckpt.tmp-${process.pid}`), 'ours');
+  const lines: string[] = [];
+  const unlock = lockRunFolder(dir, (l) => lines.push(l));
+  unlock();
+  t.false(existsSync(join(dir, 'run.json.tmp-999999')));
+  t.true(existsSync(join(dir, `checkpoint.ckpt.tmp-${process.pid}`)));
+  t.regex(lines.join('\n'), /removed run\.json\.tmp-999999/);
 });

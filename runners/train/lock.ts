@@ -5,7 +5,7 @@
  * hard-linked into place, which fails if a lock exists), so no other run can
  * ever read an empty lock and take it for a stale one.
  */
-import { linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { linkSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 
@@ -25,6 +25,7 @@ export function lockRunFolder(dir: string, log: (line: string) => void): () => v
     try {
       writeFileSync(mine, String(process.pid));
       linkSync(mine, path);
+      removeLeftovers(dir, log);
       return () => rmSync(path, { force: true });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
@@ -39,4 +40,15 @@ export function lockRunFolder(dir: string, log: (line: string) => void): () => v
     }
   }
   throw new InputError(`could not lock ${dir}`);
+}
+
+/** Temporary files (`<name>.tmp-<pid>`) that a killed process left in the folder we now own. */
+function removeLeftovers(dir: string, log: (line: string) => void): void {
+  for (const name of readdirSync(dir)) {
+    const pid = Number(/\.tmp-(\d+)$/.exec(name)?.[1]);
+    if (pid > 0 && pid !== process.pid && !alive(pid)) {
+      rmSync(join(dir, name), { force: true });
+      log(`removed ${name}, left by a process that no longer runs`);
+    }
+  }
 }
