@@ -107,9 +107,16 @@ function stageWheel(python: string, options: SetupOptions): string {
   const wheels = join(options.cacheDir, 'wheels');
   mkdirSync(wheels, { recursive: true });
   options.log(`downloading the ${wheelName}==${options.tensorflowVersion} wheel with pip (no dependencies)…`);
-  run(python, ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '--retries', '1', '--timeout', '30', '-d', wheels, `${wheelName}==${options.tensorflowVersion}`], {
-    what: `pip download ${wheelName}==${options.tensorflowVersion}`,
-  });
+  try {
+    run(python, ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '--retries', '1', '--timeout', '30', '-d', wheels, `${wheelName}==${options.tensorflowVersion}`], {
+      what: `pip download ${wheelName}==${options.tensorflowVersion}`,
+    });
+  } catch (error) {
+    throw new SetupError(
+      `${(error as Error).message} pip could not get the ${wheelName}==${options.tensorflowVersion} wheel from the indexes it knows (its config: "pip config list"). ` +
+        'Make one reachable (PIP_INDEX_URL, PIP_EXTRA_INDEX_URL or PIP_FIND_LINKS, e.g. a folder holding the .whl), or pick an available version with --tf-version.',
+    );
+  }
   const prefix = `${wheelName.replace('-', '_')}-${options.tensorflowVersion}-`;
   const wheel = readdirSync(wheels).find((f) => f.startsWith(prefix) && f.endsWith('.whl'));
   if (!wheel) throw new SetupError(`pip reported success but no ${prefix}*.whl is in ${wheels}`);
