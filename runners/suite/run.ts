@@ -9,6 +9,7 @@ import { join, relative } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { PresetName, Suite } from '../../suites/define.js';
 import { type BackendInfo, backendRecord } from '../backend.js';
+import { describeCpu } from '../machine.js';
 import { openDataset } from '../data/datasets.js';
 import type { TrainingData } from '../data/source.js';
 import { InputError } from '../errors.js';
@@ -104,11 +105,18 @@ function refuseOtherRun(outDir: string, ours: Pick<ResultSet, 'suite' | 'preset'
   const path = join(outDir, 'results.json');
   if (!existsSync(path)) return;
   const theirs = readResults(path);
-  const describe = (r: typeof ours) => `${r.suite.name} v${r.suite.version} ${r.preset} ${JSON.stringify(r.settings)} on ${r.backend.name} ${JSON.stringify(r.backend)}${r.fault ? ` with fault ${r.fault}` : ''}, ${r.shards.count} shard(s)`;
-  const key = (r: typeof ours) => JSON.stringify([r.suite, r.preset, r.settings, r.backend, r.fault, r.shards.count]);
-  if (key(theirs) !== key(ours)) {
-    throw new InputError(`${outDir} holds another suite run (${describe(theirs)}); this one is ${describe(ours)}. Choose another --out, or delete that folder.`);
-  }
+  const aspects: [string, (r: typeof ours) => unknown][] = [
+    ['suite', (r) => `${r.suite.name} v${r.suite.version}`],
+    ['preset', (r) => r.preset],
+    ['settings', (r) => JSON.stringify(r.settings)],
+    ['backend', (r) => `${r.backend.name} ${JSON.stringify(r.backend.versions)}`],
+    ['machine', (r) => `${describeCpu(r.backend)}${r.backend.gpuModel ? ` + ${r.backend.gpuModel}` : ''} ${JSON.stringify(r.backend.env ?? {})}`],
+    ['device', (r) => r.backend.device],
+    ['fault', (r) => r.fault ?? 'none'],
+    ['shards', (r) => r.shards.count],
+  ];
+  const differ = aspects.filter(([, f]) => f(theirs) !== f(ours)).map(([what, f]) => `${what} ${String(f(theirs))} there, ${String(f(ours))} now`);
+  if (differ.length > 0) throw new InputError(`${outDir} holds another suite run (${differ.join('; ')}). Choose another --out, or delete that folder.`);
 }
 
 /**
