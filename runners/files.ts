@@ -62,22 +62,26 @@ export function ensureDir(path: string): void {
   }
 }
 
-/** Writes `text` to `path` atomically, creating its folder. */
-export function writeFileAtomically(path: string, text: string | Uint8Array): void {
+/** Writes `data` (text, bytes, or bytes in pieces) to `path` atomically, creating its folder. */
+export function writeFileAtomically(path: string, data: string | Uint8Array | readonly Uint8Array[]): void {
   const tmp = `${path}.tmp-${process.pid}`;
   ensureDir(dirname(path));
+  const pieces = typeof data === 'string' ? [Buffer.from(data)] : data instanceof Uint8Array ? [data] : data;
   try {
     const fd = openSync(tmp, 'w');
     try {
-      const bytes = typeof text === 'string' ? Buffer.from(text) : text;
-      for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
+      for (const bytes of pieces) for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
     renameSync(tmp, path);
   } catch (error) {
-    rmSync(tmp, { force: true });
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // Not ours to remove (e.g. a folder by that name): the write's own error says more.
+    }
     throw explain(error, `write ${path}`);
   }
 }

@@ -4,7 +4,7 @@
  * from results by `baseline record`, reviewed in pull requests like code.
  */
 import { existsSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { join } from 'node:path';
 import { mean, min, max } from 'simple-statistics';
 import { z } from 'zod';
 import { PRESETS, type Suite, type TrainingMetric } from '../../suites/define.js';
@@ -13,7 +13,7 @@ import { writeFileAtomically } from '../files.js';
 import { readVersionedJson } from '../json.js';
 import { BACKEND_CHOICES, BackendRecord, describeCpu } from '../machine.js';
 import { BASELINES_DIR } from '../paths.js';
-import { checkConsistency, type ResultSet, type UnitResult } from '../suite/results.js';
+import { checkConsistency, type ResultSet, SUITE_NAME, type UnitResult } from '../suite/results.js';
 import { recipeSettings } from '../suite/units.js';
 import { summarize } from './stats.js';
 
@@ -40,7 +40,7 @@ function summaryAgrees(s: { mean: number; std: number; n: number }, values: read
 
 export const Baseline = z.object({
   schemaVersion: z.literal(BASELINE_SCHEMA_VERSION),
-  suite: z.object({ name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/), version: z.number().int() }),
+  suite: z.object({ name: z.string().regex(SUITE_NAME), version: z.number().int() }),
   preset: z.enum(PRESETS),
   settings: z.record(z.string(), z.unknown()),
   backend: BackendRecord,
@@ -72,13 +72,9 @@ export function metricValue(result: UnitResult, metric: TrainingMetric): number 
  * cannot leave baselines/recorded/.
  */
 export function defaultBaselinePath(suite: string, preset: string, backend: string): string {
-  const ok = /^[a-z0-9][a-z0-9-]*$/.test(suite) && (PRESETS as readonly string[]).includes(preset) && (BACKEND_CHOICES as readonly string[]).includes(backend);
-  const root = join(BASELINES_DIR, 'recorded');
-  const path = resolve(root, suite, preset, `${backend}.json`);
-  if (!ok || relative(root, path).startsWith('..') || !path.startsWith(`${root}${sep}`)) {
-    throw new InputError(`not a baseline name: suite "${suite}", preset "${preset}", backend "${backend}"`);
-  }
-  return path;
+  const known = SUITE_NAME.test(suite) && (PRESETS as readonly string[]).includes(preset) && (BACKEND_CHOICES as readonly string[]).includes(backend);
+  if (!known) throw new InputError(`not a baseline name: suite "${suite}", preset "${preset}", backend "${backend}"`);
+  return join(BASELINES_DIR, 'recorded', suite, preset, `${backend}.json`);
 }
 
 /** Each seed's value of a metric, for the runs that yield it. */

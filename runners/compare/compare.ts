@@ -10,9 +10,9 @@
  * at chance level where the baseline learned is a regression whatever the
  * seeds say. Anything else is inconclusive, and the gate does not pass.
  */
-import type { Claim, Suite, Tolerance, TrainingMetric, TrainingSuite } from '../../suites/define.js';
+import type { Claim, Suite, Tolerance, TrainingMetric } from '../../suites/define.js';
 import { InputError } from '../errors.js';
-import { sameDevice, sameNumerics } from '../machine.js';
+import { describeCpu, sameDevice, sameNumerics } from '../machine.js';
 import { paperEntries, paperValue } from '../paper.js';
 import { checkConsistency, type ResultSet } from '../suite/results.js';
 import { recipeSettings } from '../suite/units.js';
@@ -184,7 +184,7 @@ export function compare(results: ResultSet, suite: Suite, baseline: { path: stri
       }
       if (!gates(metric, baseline.data)) {
         const why = preset.gateThroughput
-          ? `throughput is gated only against a baseline from the same machine (baseline: ${baseline.data.backend.gpuModel ?? baseline.data.backend.cpuModel})`
+          ? `throughput is gated only against a baseline from the same machine (baseline: ${baseline.data.backend.gpuModel ?? describeCpu(baseline.data.backend)}; here: ${results.backend.gpuModel ?? describeCpu(results.backend)})`
           : `throughput is reported, not gated, at preset ${results.preset}`;
         rows.push(row('not-gated', why));
         continue;

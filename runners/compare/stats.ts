@@ -30,8 +30,7 @@ export function summarize(values: readonly number[]): Summary {
 /** One-sided Welch test from summaries: p-value for "a's mean is greater than b's". */
 export function welchGreater(a: Summary, b: Summary): number {
   const noise = shiftNoise(a, b);
-  if (!noise) return a.mean > b.mean ? 0 : 1;
-  if (noise.se === 0) return a.mean > b.mean ? 0 : 1;
+  if (!noise || noise.se === 0) return a.mean > b.mean ? 0 : 1;
   return 1 - jstat.jStat.studentt.cdf((a.mean - b.mean) / noise.se, noise.dof);
 }
 

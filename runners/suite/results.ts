@@ -13,6 +13,9 @@ import { expandUnits, type ResolvedSettings } from './units.js';
 
 export const RESULTS_SCHEMA_VERSION = 1 as const;
 
+/** Suite names become folder names (baselines/recorded/<suite>/…): lower-case letters, digits and dashes only. */
+export const SUITE_NAME = /^[a-z0-9][a-z0-9-]*$/;
+
 /** Prefix of the CPU model of results merged from shards that ran on different machines. */
 const MIXED = 'mixed: ';
 
@@ -33,7 +36,7 @@ const LayerResponse = z.object({ index: z.number().int(), layer: z.string(), std
 
 export const ResultSet = z.object({
   schemaVersion: z.literal(RESULTS_SCHEMA_VERSION),
-  suite: z.object({ name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a suite name (lower-case letters, digits, dashes)'), version: z.number().int(), kind: z.enum(['training', 'architecture']) }),
+  suite: z.object({ name: z.string().regex(SUITE_NAME, 'a suite name (lower-case letters, digits, dashes)'), version: z.number().int(), kind: z.enum(['training', 'architecture']) }),
   preset: z.enum(PRESETS),
   /** The resolved settings (preset plus overrides). */
   settings: z.record(z.string(), z.unknown()),

@@ -1,13 +1,13 @@
 /**
  * Checkpoints: one file holding a JSON header (iteration, curves, …) and the
  * float32 values of named tensors, with a SHA-256 of both, so a flipped byte
- * is refused rather than trained on. Written to a temporary file, flushed,
- * then renamed over the previous one, so a crash or a failed write never
- * leaves a half-written checkpoint in its place.
+ * is refused rather than trained on. Written atomically (files.ts), so a
+ * crash or a failed write never leaves a half-written checkpoint in its place.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { InputError } from '../errors.js';
+import { writeFileAtomically } from '../files.js';
 
 /** Version 2 adds the checksum; version 1 files (no checksum) are still read. */
 const MAGIC = 'RRCK2\n';
@@ -38,22 +38,7 @@ export function writeCheckpoint<Header>(path: string, checkpoint: Checkpoint<Hea
   const bodies = checkpoint.tensors.map((t) => new Uint8Array(t.values.buffer, t.values.byteOffset, t.values.byteLength));
   const hash = createHash('sha256').update(length).update(head);
   for (const b of bodies) hash.update(b);
-  const tmp = `${path}.tmp-${process.pid}`;
-  const fd = openSync(tmp, 'w');
-  try {
-    writeSync(fd, MAGIC);
-    writeSync(fd, hash.digest());
-    writeSync(fd, length);
-    writeSync(fd, head);
-    for (const b of bodies) writeSync(fd, b);
-    fsyncSync(fd);
-  } catch (error) {
-    closeSync(fd);
-    rmSync(tmp, { force: true });
-    throw error;
-  }
-  closeSync(fd);
-  renameSync(tmp, path);
+  writeFileAtomically(path, [Buffer.from(MAGIC), hash.digest(), length, head, ...bodies]);
 }
 
 export function readCheckpoint<Header>(path: string): Checkpoint<Header> {
