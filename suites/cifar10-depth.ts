@@ -19,8 +19,10 @@ export default defineSuite({
   ],
   presets: {
     smoke: { ...CIFAR_PRESETS.smoke, models: ['plain20', 'plain32', 'resnet20', 'resnet32'] },
-    // The degradation pair and its ResNet twins; 110 and 1202 layers do not fit a nightly CPU budget.
-    nightly: { ...CIFAR_PRESETS.nightly, models: ['plain20', 'plain56', 'resnet20', 'resnet56'] },
+    // Powered for a 2-point regression of the 20-layer nets (README, "Power at nightly"): eight seeds
+    // each fill the two-shard budget. The 56-layer nets' seeds spread 4–12 points at 600 iterations,
+    // so no affordable sample gates them; their claims gate when a job runs them (--models).
+    nightly: { ...CIFAR_PRESETS.nightly, seeds: 8, models: ['plain20', 'resnet20'] },
     full: CIFAR_PRESETS.full,
   },
 });

@@ -59,7 +59,11 @@ export interface Claim {
 
 interface SuiteBase {
   readonly name: string;
-  /** Bump when models, settings or claims change: results of different versions are never merged or compared. */
+  /**
+   * Bump when a run of the same model, seed and recipe would measure something else (a model's
+   * definition, the training path): results of different versions are never merged or compared.
+   * Which models and seeds a preset samples, and the claims, are read at comparison time.
+   */
   readonly version: number;
   readonly title: string;
   /** Where in the paper: "Table 6, Fig. 6". */

@@ -7,7 +7,7 @@ import { InputError, UsageError } from '../runners/errors.js';
 import { parseModelName } from '../runners/models/names.js';
 import { paperEntries } from '../runners/paper.js';
 import { mergeResults } from '../runners/suite/results.js';
-import { expandUnits, parseShard, resolveSettings, type RunUnit, shardUnits } from '../runners/suite/units.js';
+import { expandUnits, parseShard, resolveSettings, type RunUnit, shardUnits, unitCost } from '../runners/suite/units.js';
 import { fakeResults } from './helpers/results.js';
 
 test('every suite names buildable models, complete presets and claims about its own models', (t) => {
@@ -40,6 +40,16 @@ test('the smoke preset uses tiny widths on generated data; nightly uses real CIF
   t.is(units[0]!.paperModel, 'plain20');
   const nightly = resolveSettings(cifar10Depth, 'nightly', {});
   t.true('dataset' in nightly && nightly.dataset === 'cifar10');
+});
+
+test('the cifar10-depth nightly samples eight seeds of each 20-layer net, split evenly over two shards', (t) => {
+  const units = expandUnits(resolveSettings(cifar10Depth, 'nightly', {}));
+  t.deepEqual([...new Set(units.map((u) => u.paperModel))], ['plain20', 'resnet20']);
+  t.is(units.length, 16);
+  for (const shard of [1, 2]) {
+    const mine = shardUnits(units, unitCost, shard, 2);
+    t.deepEqual(['plain20', 'resnet20'].map((m) => mine.filter((u) => u.paperModel === m).length), [4, 4]);
+  }
 });
 
 test('command-line overrides replace preset settings; unknown models fail before any work', (t) => {

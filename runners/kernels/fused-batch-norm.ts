@@ -11,9 +11,9 @@
  * 'tensorflow' backend changes. Elsewhere, and at inference, it is unchanged.
  * The moving statistics are updated inside the forward kernel too
  * (its exponential_avg_factor), which saves tfjs-layers' three kernels per
- * statistic per layer. One difference: TensorFlow's batch variance for the
- * moving average is Bessel-corrected (×n/(n−1), n = N·H·W ≥ 8k here),
- * tfjs's is not.
+ * statistic per layer. TensorFlow's batch variance for the moving average is
+ * Bessel-corrected (×n/(n−1), n = N·H·W), as Caffe's and PyTorch's; the
+ * composed path used elsewhere does the same (tfjs-layers' alone does not).
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -102,7 +102,8 @@ export class FusedTrainingBatchNorm extends BatchNormalization {
     const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor;
     const self = this as unknown as BatchNormInternals;
     const lastAxis = self.axis === 3 || self.axis === -1 || (Array.isArray(self.axis) && self.axis.length === 1 && (self.axis[0] === 3 || self.axis[0] === -1));
-    if (!kwargs.training || x.rank !== 4 || !lastAxis || !nativeBackend()) return super.call(inputs, kwargs);
+    if (!kwargs.training || x.rank !== 4 || !lastAxis) return super.call(inputs, kwargs);
+    if (!nativeBackend()) return composedTrainingBatchNorm(x as tf.Tensor4D, self);
     return tf.tidy(() => {
       const moving = { mean: self.movingMean.read() as tf.Tensor1D, variance: self.movingVariance.read() as tf.Tensor1D };
       // tfjs-layers' update, v ← v − (v − batch)·(1 − momentum), done by the kernel.
@@ -113,6 +114,28 @@ export class FusedTrainingBatchNorm extends BatchNormalization {
       return y;
     });
   }
+}
+
+/**
+ * Elsewhere, tfjs-layers' composition (moments, then batchNorm) with one
+ * change: the moving variance averages the Bessel-corrected batch variance
+ * (×n/(n−1)), as Caffe, PyTorch and TensorFlow's fused kernel do, so every
+ * backend keeps the same statistics (test/conformance.test.ts).
+ */
+function composedTrainingBatchNorm(x: tf.Tensor4D, self: BatchNormInternals): tf.Tensor4D {
+  return tf.tidy(() => {
+    const { mean, variance } = tf.moments(x, [0, 1, 2]);
+    const y = tf.batchNorm4d(x, mean as tf.Tensor1D, variance as tf.Tensor1D, self.beta.read() as tf.Tensor1D, self.gamma.read() as tf.Tensor1D, self.epsilon);
+    const n = x.size / x.shape[3];
+    const factor = 1 - self.momentum;
+    const average = (moving: tf.LayerVariable, batch: tf.Tensor) => {
+      const old = moving.read();
+      moving.write(tf.sub(old, tf.mul(tf.sub(old, batch), factor)));
+    };
+    average(self.movingMean, mean);
+    average(self.movingVariance, tf.mul(variance, n / Math.max(1, n - 1)));
+    return y;
+  });
 }
 
 tf.serialization.registerClass(FusedTrainingBatchNorm as unknown as tf.serialization.SerializableConstructor<tf.layers.Layer>);

@@ -166,7 +166,7 @@ class BatchOrder {
   }
 }
 
-const toTensor = (data: TrainingData, batch: Batch) => tf.tensor4d(batch.images, [batch.size, data.side, data.side, 3]);
+const toTensor = (data: Pick<TrainingData, 'side'>, batch: Batch) => tf.tensor4d(batch.images, [batch.size, data.side, data.side, 3]);
 
 /** Top-1 and top-5 error and mean loss on the held-out split; multi-view batches average softmax scores per image. */
 async function evaluate(built: BuiltModel, data: TrainingData, view: 'single' | 'ten-crop', fault?: FaultName): Promise<{ top1: number; top5: number; loss: number }> {
@@ -217,7 +217,7 @@ export async function train(options: TrainOptions): Promise<RunRecord> {
 }
 
 /** What a run carries from step to step: the model, the optimiser and the loop's state, fresh or from a checkpoint. */
-interface Session {
+export interface Session {
   readonly built: BuiltModel;
   readonly variables: tf.Variable[];
   /** Variable name → the weight's name in checkpoints (stable across processes). */
@@ -300,8 +300,22 @@ function saveCheckpoint(path: string, session: Session): void {
   });
 }
 
-/** One SGD step on a batch; the update is skipped when the loss is not finite (the caller ends the run). */
-function trainingStep(session: Session, data: TrainingData, batch: Batch, learningRate: number): { loss: number; missed: number } {
+/** The training loss: softmax cross-entropy, the mean over the batch (weight decay is the optimiser's). */
+export function trainingLoss(logits: tf.Tensor2D, labels: tf.Tensor1D, classes: number): tf.Scalar {
+  return tf.losses.softmaxCrossEntropy(tf.oneHot(labels, classes), logits) as tf.Scalar;
+}
+
+/**
+ * One SGD step on a batch; the update is skipped when the loss is not finite
+ * (the caller ends the run). Exported for the conformance tests, which replay
+ * it against a reference implementation.
+ */
+export function trainingStep(
+  session: Pick<Session, 'built' | 'variables' | 'sgd'>,
+  data: Pick<TrainingData, 'side' | 'classes'>,
+  batch: Batch,
+  learningRate: number,
+): { loss: number; missed: number } {
   const { built, variables, sgd } = session;
   const { loss, wrong } = tf.tidy(() => {
     const x = toTensor(data, batch);
@@ -310,7 +324,7 @@ function trainingStep(session: Session, data: TrainingData, batch: Batch, learni
     const { value, grads } = tf.variableGrads(() => {
       const logits = built.model.apply(x, { training: true }) as tf.Tensor2D;
       miss = tf.keep(tf.notEqual(tf.argMax(logits, 1), labels).sum());
-      return tf.losses.softmaxCrossEntropy(tf.oneHot(labels, data.classes), logits) as tf.Scalar;
+      return trainingLoss(logits, labels, data.classes);
     }, variables);
     const lossValue = value.dataSync()[0]!;
     if (Number.isFinite(lossValue)) sgd.apply(variables, grads, learningRate);
