@@ -13,12 +13,14 @@ export interface CurvePoint {
   readonly iteration: number;
   /** "training" (running, thin dashed) or "test" (bold), as the paper's Fig. 4 and 6. */
   readonly kind: 'training' | 'test';
-  /** Error in percent, mean over seeds. */
+  /** Error in percent: the mean over seeds, and the lowest and highest seed. */
   readonly error: number;
+  readonly low: number;
+  readonly high: number;
   readonly seeds: number;
 }
 
-/** Curve points per paper model, averaged over seeds at each iteration. */
+/** Curve points per paper model, over seeds at each iteration. */
 export function curvePoints(results: ResultSet): CurvePoint[] {
   const groups = new Map<string, number[]>();
   for (const run of results.runs) {
@@ -28,8 +30,24 @@ export function curvePoints(results: ResultSet): CurvePoint[] {
   }
   return [...groups].map(([key, values]) => {
     const [model, kind, iteration] = key.split('\u0000') as [string, 'training' | 'test', string];
-    return { model, kind, iteration: Number(iteration), error: 100 * mean(values), seeds: values.length };
+    return { model, kind, iteration: Number(iteration), error: 100 * mean(values), low: 100 * Math.min(...values), high: 100 * Math.max(...values), seeds: values.length };
   });
+}
+
+/** Iterations at which a model's learning rate fell (the schedule's drops, as the runs logged them). */
+export function rateDrops(results: ResultSet): { model: string; iteration: number }[] {
+  const drops = new Map<string, { model: string; iteration: number }>();
+  for (const run of results.runs) {
+    const points = run.record.curves.train;
+    for (let i = 1; i < points.length; i++) {
+      if (points[i]!.learningRate < points[i - 1]!.learningRate) {
+        const model = run.unit.paperModel;
+        // A drop happens between two logged points: the earlier one bounds it.
+        drops.set(`${model}/${points[i - 1]!.iteration}`, { model, iteration: points[i - 1]!.iteration });
+      }
+    }
+  }
+  return [...drops.values()];
 }
 
 function push(map: Map<string, number[]>, key: string, value: number): void {
@@ -38,26 +56,54 @@ function push(map: Map<string, number[]>, key: string, value: number): void {
   else map.set(key, [value]);
 }
 
-/** Fig. 4 / Fig. 6: training error thin and dashed, test error bold, one colour per model, iterations on x. */
-export function errorCurvesSpec(points: readonly CurvePoint[], title: string): TopLevelSpec {
+/** The curve key: line style and colour by kind, the paper's level a third entry. */
+const KINDS = { domain: ['training', 'test', "paper's final test error"], dash: [[4, 3], [1, 0], [2, 2]], colour: ['#7f7f7f', '#1f77b4', '#d62728'] };
+
+/**
+ * Fig. 4 / Fig. 6 as small multiples, one panel per model: training error
+ * thin and dashed, test error bold with the seeds' range shaded, the paper's
+ * final test error as a dotted level and the learning-rate drops as rules.
+ */
+export function errorCurvesSpec(points: readonly CurvePoint[], paper: readonly { model: string; error: number }[], drops: readonly { model: string; iteration: number }[], title: string): TopLevelSpec {
+  const rows = [
+    ...points.map((p) => ({ type: 'curve', ...p })),
+    ...paper.map((p) => ({ type: 'paper', kind: KINDS.domain[2], ...p })),
+    ...drops.map((d) => ({ type: 'drop', ...d })),
+  ];
+  const kind = {
+    color: { field: 'kind', type: 'nominal' as const, title: 'curve', scale: { domain: KINDS.domain, range: KINDS.colour }, legend: { labelLimit: 240 } },
+    strokeDash: { field: 'kind', type: 'nominal' as const, title: 'curve', scale: { domain: KINDS.domain, range: KINDS.dash } },
+  };
+  const x = { field: 'iteration', type: 'quantitative' as const, title: 'iteration (mini-batches)' };
+  const y = { field: 'error', type: 'quantitative' as const, title: 'error (%)', scale: { zero: true } };
   return {
     $schema: SCHEMA,
     title,
-    width: 560,
-    height: 320,
-    data: { values: points as unknown as Record<string, unknown>[] },
-    // Points too: a short run may have a single evaluation, which a line alone would not show.
-    mark: { type: 'line', interpolate: 'linear', point: { filled: true, size: 18 } },
-    encoding: {
-      x: { field: 'iteration', type: 'quantitative', title: 'iterations' },
-      y: { field: 'error', type: 'quantitative', title: 'error (%)', scale: { zero: true } },
-      color: { field: 'model', type: 'nominal', title: 'model' },
-      strokeDash: { field: 'kind', type: 'nominal', title: 'curve', scale: { domain: ['training', 'test'], range: [[4, 3], [1, 0]] } },
-      strokeWidth: { field: 'kind', type: 'ordinal', sort: ['training', 'test'], legend: null, scale: { domain: ['training', 'test'], range: [1, 2.5] } },
-      detail: { field: 'kind', type: 'nominal' },
-      tooltip: [{ field: 'model' }, { field: 'kind' }, { field: 'iteration', type: 'quantitative' }, { field: 'error', type: 'quantitative', format: '.2f' }],
+    data: { values: rows as unknown as Record<string, unknown>[] },
+    columns: 3,
+    facet: { field: 'model', type: 'nominal', title: null },
+    spec: {
+      width: 300,
+      height: 190,
+      layer: [
+        { transform: [{ filter: "datum.type === 'drop'" }], mark: { type: 'rule', color: '#bbb' }, encoding: { x } },
+        { transform: [{ filter: "datum.type === 'curve' && datum.kind === 'test'" }], mark: { type: 'area', opacity: 0.18, color: KINDS.colour[1] }, encoding: { x, y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' } } },
+        {
+          transform: [{ filter: "datum.type === 'curve'" }],
+          // Points too: a run with one evaluation still shows its test error.
+          mark: { type: 'line', interpolate: 'linear', point: { filled: true, size: 16 } },
+          encoding: {
+            x,
+            y,
+            ...kind,
+            strokeWidth: { field: 'kind', type: 'ordinal', sort: KINDS.domain.slice(0, 2), legend: null, scale: { domain: KINDS.domain.slice(0, 2), range: [1, 2.5] } },
+            tooltip: [{ field: 'model' }, { field: 'kind' }, { field: 'iteration', type: 'quantitative' }, { field: 'error', type: 'quantitative', format: '.2f', title: 'mean error (%)' }, { field: 'seeds', type: 'quantitative' }],
+          },
+        },
+        { name: 'paper_level', transform: [{ filter: "datum.type === 'paper'" }], mark: { type: 'rule', strokeWidth: 1.5 }, encoding: { y, ...kind, tooltip: [{ field: 'model' }, { field: 'error', type: 'quantitative', title: "paper's test error (%)" }] } },
+      ],
     },
-  };
+  } as TopLevelSpec;
 }
 
 export interface ResponsePoint {
@@ -106,13 +152,24 @@ export function responsesSpec(points: readonly ResponsePoint[]): TopLevelSpec {
 
 export interface TrendPoint {
   readonly createdAt: string;
+  /** Short commit, when the results recorded one. */
+  readonly commit?: string;
   readonly value: number;
+  /** The gate's verdict on this row then: regressions are marked. */
+  readonly verdict?: string;
 }
 
-/** History: one metric across nightly results, with the baseline's band (mean ± 2σ) and mean. */
+const FAILED = ['regression', 'broken', 'diverged'];
+
+/** The x label of a history point: its date and short commit. */
+export const trendLabel = (p: TrendPoint) => `${p.createdAt.slice(0, 10)} ${p.commit ?? ''}`.trim();
+
+/** History: one metric across results, the baseline's band (mean ± 2σ) and mean, regressions in red. */
 export function trendSpec(points: readonly TrendPoint[], baseline: { mean: number; std: number } | undefined, title: string, percent: boolean): TopLevelSpec {
   const scale = percent ? 100 : 1;
-  const values = points.map((p) => ({ date: p.createdAt, value: p.value * scale }));
+  // Dates alone can repeat (two runs a day): the label is made unique, in time order.
+  const values = points.map((p, i) => ({ label: `${trendLabel(p)}${points.slice(0, i).some((q) => trendLabel(q) === trendLabel(p)) ? ` #${i + 1}` : ''}`, value: p.value * scale, regression: FAILED.includes(p.verdict ?? '') ? 'regression' : 'no regression' }));
+  const x = { field: 'label', type: 'ordinal' as const, title: 'run (date, commit)', sort: null, axis: { labelAngle: -40 } };
   const layers: NonNullable<Extract<TopLevelSpec, { layer: unknown }>['layer']> = [];
   if (baseline) {
     const band = { low: (baseline.mean - 2 * baseline.std) * scale, high: (baseline.mean + 2 * baseline.std) * scale, mean: baseline.mean * scale };
@@ -123,12 +180,30 @@ export function trendSpec(points: readonly TrendPoint[], baseline: { mean: numbe
   }
   layers.push({
     data: { values },
-    mark: { type: 'line', point: true, color: '#e45756' },
+    mark: { type: 'line', point: { filled: true, size: 40 }, color: '#555' },
     encoding: {
-      x: { field: 'date', type: 'temporal', title: 'run' },
+      x,
       y: { field: 'value', type: 'quantitative', title: percent ? `${title} (%)` : title, scale: { zero: false } },
-      tooltip: [{ field: 'date', type: 'temporal' }, { field: 'value', type: 'quantitative', format: '.3f' }],
+      color: { field: 'regression', type: 'nominal', title: null, scale: { domain: ['no regression', 'regression'], range: ['#555', '#d62728'] } },
+      tooltip: [{ field: 'label', title: 'run' }, { field: 'value', type: 'quantitative', format: '.3f' }, { field: 'regression' }],
     },
   });
-  return { $schema: SCHEMA, title, width: 360, height: 160, layer: layers };
+  return { $schema: SCHEMA, title, width: 300, height: 170, layer: layers };
+}
+
+/** A trend small enough for a table cell: no axes, the last point marked. */
+export function sparklineSpec(values: readonly number[]): TopLevelSpec {
+  const data = values.map((value, i) => ({ i, value, last: i === values.length - 1 }));
+  return {
+    $schema: SCHEMA,
+    width: 110,
+    height: 26,
+    padding: 2,
+    config: { view: { stroke: null } },
+    data: { values: data },
+    layer: [
+      { mark: { type: 'line', color: '#1f77b4' }, encoding: { x: { field: 'i', type: 'quantitative', axis: null }, y: { field: 'value', type: 'quantitative', axis: null, scale: { zero: false } } } },
+      { transform: [{ filter: 'datum.last' }], mark: { type: 'point', filled: true, color: '#1f77b4', size: 20 }, encoding: { x: { field: 'i', type: 'quantitative', axis: null }, y: { field: 'value', type: 'quantitative', axis: null, scale: { zero: false } } } },
+    ],
+  };
 }

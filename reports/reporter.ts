@@ -6,19 +6,35 @@ export interface Reporter {
   render(comparison: Comparison): string;
 }
 
-/** Shared cell formatting: errors as percentages, counts and rates as numbers. */
+/** Facts counted from the built graph: exact, so never shown with a spread or a sample size. */
+export const EXACT_METRICS = new Set(['layers', 'trainableParams', 'multiplyAdds']);
+
+const SUPERSCRIPT = '⁰¹²³⁴⁵⁶⁷⁸⁹';
+
+/** 1.81×10⁹: how the paper prints FLOPs. */
+export function formatScientific(value: number, digits = 3): string {
+  if (value === 0) return '0';
+  const exponent = Math.floor(Math.log10(Math.abs(value)));
+  const mantissa = (value / 10 ** exponent).toPrecision(digits);
+  const power = String(exponent).replace(/-/, '⁻').replace(/\d/g, (d) => SUPERSCRIPT[Number(d)]!);
+  return `${mantissa}×10${power}`;
+}
+
+/** The one cell formatter: errors as percentages, parameter and layer counts exact, multiply-adds as the paper prints them, rates as numbers. */
 export function formatValue(metric: string, value: number | undefined): string {
   if (value === undefined) return '–';
-  if (/Error$/.test(metric)) return `${(value * 100).toFixed(2)}%`;
+  if (/Error/.test(metric)) return `${(value * 100).toFixed(2)}%`;
   if (metric === 'imagesPerSecond') return value.toFixed(1);
   if (metric === 'meanResponseStd') return value.toFixed(3);
-  if (Math.abs(value) >= 1e6) return value.toExponential(3);
-  return String(value);
+  if (metric === 'multiplyAdds') return formatScientific(value);
+  if (Number.isInteger(value)) return value.toLocaleString('en-US');
+  return Math.abs(value) >= 1e6 ? formatScientific(value) : String(Number(value.toPrecision(4)));
 }
 
 export function formatSummary(metric: string, s: { mean: number; std: number; n: number } | undefined): string {
   if (!s) return '–';
-  return s.n > 1 ? `${formatValue(metric, s.mean)} ± ${formatValue(metric, s.std).replace('%', '')} (n=${s.n})` : `${formatValue(metric, s.mean)} (n=1)`;
+  if (EXACT_METRICS.has(metric)) return formatValue(metric, s.mean);
+  return s.n > 1 ? `${formatValue(metric, s.mean)} ± ${formatValue(metric, s.std).replace('%', '')} (n=${s.n})` : `${formatValue(metric, s.mean)} (one seed)`;
 }
 
 export function formatDelta(metric: string, delta: number | undefined): string {

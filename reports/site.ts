@@ -14,9 +14,12 @@ import type { Comparison, ComparisonRow } from '../runners/compare/compare.js';
 import { summarize } from '../runners/compare/stats.js';
 import { describeCpu } from '../runners/machine.js';
 import type { ResultSet } from '../runners/suite/results.js';
-import { curvePoints, errorCurvesSpec, responsePoints, responsesSpec, trendSpec } from './charts.js';
+import { SUITES } from '../suites/index.js';
+import { paperValue } from '../runners/paper.js';
+import { curvePoints, errorCurvesSpec, rateDrops, responsePoints, responsesSpec, sparklineSpec, type TrendPoint, trendSpec } from './charts.js';
 import { html, type Markup, trusted } from './html.js';
-import { formatDelta, formatDetectable, formatPaper, formatSummary, verdictLabel } from './reporter.js';
+import { formatDelta, formatDetectable, formatPaper, formatSummary, formatValue, verdictLabel } from './reporter.js';
+import { formatDuration } from '../runners/commands/progress.js';
 import { renderSvg } from './svg.js';
 
 export interface SiteInput {
@@ -32,13 +35,14 @@ export interface SitePage {
 }
 
 const STYLE = `
-body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem;color:#222}
-table{border-collapse:collapse;margin:.5rem 0 1rem}td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}
-th{background:#f4f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums}
+body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:1180px;padding:0 1rem;color:#222}
+table{border-collapse:collapse;margin:.5rem 0 1rem;max-width:100%}td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top}
+th{background:#f4f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums}td code{overflow-wrap:anywhere}
 .banner{padding:.75rem 1rem;border-radius:6px;font-weight:600;margin:1rem 0}
 .pass{background:#e3f6e3;color:#1a5e1a}.fail{background:#fde2e2;color:#8a1414}.incomplete,.inconclusive{background:#fff4d6;color:#7a5a00}
-.v-regression,.v-broken,.v-diverged,.v-fail,.v-fails{color:#a40000;font-weight:600}.v-pass,.v-holds{color:#1a6e1a}.v-inconclusive{color:#8a5a00;font-weight:600}
-figure{margin:1rem 0}figcaption{font-size:.9em;color:#555}.csv{font-size:.85em}code{background:#f4f4f4;padding:0 .2em}
+.v-regression,.v-broken,.v-diverged,.v-fail,.v-fails{color:#a40000;font-weight:600}.v-pass,.v-holds{color:#1a6e1a}.v-inconclusive,.v-incomplete{color:#8a5a00;font-weight:600}.v-none{color:#888}
+figure{margin:1rem 0;max-width:100%;overflow:hidden}figure svg{max-width:100%;height:auto}figcaption{font-size:.9em;color:#555}.csv{font-size:.85em}code{background:#f4f4f4;padding:0 .2em}
+.charts{display:flex;flex-wrap:wrap;gap:.5rem 1.5rem}.charts figure{margin:.25rem 0}.muted{color:#666;font-size:.9em}
 `;
 
 /** A file-name-safe slug of text from results. */
@@ -99,25 +103,39 @@ function groupByPaperTable(rows: readonly ComparisonRow[]): { title: string; row
   return [...groups].sort(([a], [b]) => (a.startsWith('Other') ? 1 : b.startsWith('Other') ? -1 : a.localeCompare(b))).map(([title, list]) => ({ title, rows: list }));
 }
 
+/** The commit results were made from: recorded with them, else by their first run. */
+function commitOf(results: ResultSet): { commit: string; dirty: boolean } | null {
+  return results.git ?? results.runs[0]?.record.git ?? null;
+}
+
+function shortCommit(results: ResultSet): string {
+  const git = commitOf(results);
+  return git ? `${git.commit.slice(0, 7)}${git.dirty ? '+' : ''}` : 'not recorded';
+}
+
+function deviceOf(results: ResultSet): string {
+  return results.backend.gpuModel ?? describeCpu(results.backend);
+}
+
 function environment(results: ResultSet): Markup {
-  const record = results.runs[0]?.record;
-  const git = record?.git;
+  const git = commitOf(results);
   const seeds = [...new Set(results.expectedUnits.map((u) => u.seed))];
   const items: [string, unknown][] = [
     ['suite', `${results.suite.name} v${results.suite.version}`],
     ['preset', results.preset],
     ['backend', results.backend.name],
     ['versions', Object.entries(results.backend.versions).map(([k, v]) => `${k} ${v}`).join(', ')],
-    ['device', results.backend.gpuModel ?? describeCpu(results.backend)],
+    ['device', deviceOf(results)],
     ...(results.fault ? ([['calibration fault', results.fault]] as [string, unknown][]) : []),
-    ['commit', git ? `${git.commit}${git.dirty ? ' (uncommitted changes)' : ''}` : 'unknown'],
-    ['seeds', seeds.join(', ')],
+    ['commit', git ? `${git.commit}${git.dirty ? ' (with uncommitted changes)' : ''}` : 'not recorded with these results'],
+    ...(seeds.length > 0 ? ([['seeds', seeds.join(', ')]] as [string, unknown][]) : []),
     ['shards', `${results.shards.included.join(', ')} of ${results.shards.count}`],
     ['created', results.createdAt],
-    ['wall time', `${results.wallSeconds.toFixed(0)} s`],
-    ['settings', JSON.stringify(results.settings)],
+    ['wall time', formatDuration(results.wallSeconds)],
   ];
-  return html`<table>${items.map(([k, v]) => html`<tr><th>${k}</th><td><code>${v}</code></td></tr>`)}</table>`;
+  const settings = Object.entries(results.settings).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)] as const);
+  return html`<div class="charts"><table>${items.map(([k, v]) => html`<tr><th>${k}</th><td><code>${v}</code></td></tr>`)}</table>
+<table><thead><tr><th colspan="2">settings</th></tr></thead>${settings.map(([k, v]) => html`<tr><th>${k}</th><td><code>${v}</code></td></tr>`)}</table></div>`;
 }
 
 function throughputRows(results: ResultSet): Record<string, unknown>[] {
@@ -137,25 +155,49 @@ function throughputRows(results: ResultSet): Record<string, unknown>[] {
   });
 }
 
-/** Trend charts: one per model for the suite's first metric, across the history of this suite × preset × backend. */
+/** The gate's verdict on one model × metric of a comparison. */
+const rowVerdict = (input: SiteInput, model: string, metric: string) => input.comparison.rows.find((r) => r.model === model && r.metric === metric)?.verdict;
+
+/** Trend charts side by side: one per model for the suite's first metric, across the history of this suite × preset × backend. */
 async function historySection(dir: string, folder: string, input: SiteInput, history: readonly SiteInput[]): Promise<Markup> {
-  if (history.length < 2 || input.suite.kind !== 'training') return html`<p>History appears once there are two or more results of this suite, preset and backend.</p>`;
+  if (history.length < 2 || input.suite.kind !== 'training') return html`<p>History appears once there are two or more results of this suite, preset and backend (keep them with <code>run --history DIR</code>, draw them with <code>report --history DIR</code>).</p>`;
   const metric = input.suite.metrics[0]!;
   const models = [...new Set(history.flatMap((h) => h.results.runs.map((r) => r.unit.paperModel)))];
   const charts: Markup[] = [];
   const csv: Record<string, unknown>[] = [];
   for (const model of models) {
     const points = history
-      .map((h) => {
+      .map((h): TrendPoint | undefined => {
         const values = h.results.runs.filter((r) => r.unit.paperModel === model).map((r) => metricValue(r, metric)).filter((v): v is number => v !== undefined);
-        return values.length > 0 ? { createdAt: h.results.createdAt, value: summarize(values).mean } : undefined;
+        const git = commitOf(h.results);
+        const verdict = rowVerdict(h, model, metric);
+        return values.length > 0 ? { createdAt: h.results.createdAt, ...(git ? { commit: git.commit.slice(0, 7) } : {}), value: summarize(values).mean, ...(verdict ? { verdict } : {}) } : undefined;
       })
-      .filter((p): p is { createdAt: string; value: number } => p !== undefined);
+      .filter((p): p is TrendPoint => p !== undefined);
     csv.push(...points.map((p) => ({ model, metric, ...p })));
     const band = input.baseline?.metrics[model]?.[metric];
     charts.push(html`<figure>${trusted(await renderSvg(trendSpec(points, band, `${model} ${metric}`, /Error$/.test(metric))))}</figure>`);
   }
-  return html`${charts}<p>Shaded: the baseline's mean ± 2σ over seeds. ${csvLink(dir, folder, 'history.csv', csv)}</p>`;
+  return html`<div class="charts">${charts}</div><p class="muted">Shaded: the baseline's mean ± 2σ over seeds; dashed: its mean. Red points: runs the gate called a regression. ${csvLink(dir, folder, 'history.csv', csv)}</p>`;
+}
+
+/** What the banner says: what was checked, against what. */
+function verdictText(input: SiteInput): string {
+  const { comparison, suite } = input;
+  if (suite.kind === 'architecture') {
+    return {
+      pass: `PASS: every depth, parameter count and FLOP count matches the paper (${suite.paper})`,
+      fail: `FAIL: a count differs from the paper (${suite.paper})`,
+      incomplete: 'INCOMPLETE: models are missing (see below)',
+      inconclusive: 'INCONCLUSIVE',
+    }[comparison.verdict];
+  }
+  return {
+    pass: 'PASS: every gated shift is bounded below its tolerance, or replays the baseline',
+    fail: 'FAIL: regression, run at chance, diverged run or failed claim',
+    incomplete: comparison.baseline ? 'INCOMPLETE: not gated (see below)' : 'INCOMPLETE: no recorded baseline for this suite, preset and backend, so nothing was gated',
+    inconclusive: 'INCONCLUSIVE: these seeds cannot rule out a regression of the tolerance',
+  }[comparison.verdict];
 }
 
 async function suitePage(dir: string, file: string, input: SiteInput, history: readonly SiteInput[]): Promise<void> {
@@ -176,8 +218,20 @@ async function suitePage(dir: string, file: string, input: SiteInput, history: r
   }
   if (suite.kind === 'training') {
     const points = curvePoints(results);
-    const curves = await renderSvg(errorCurvesSpec(points, `${suite.title}: error curves (${suite.paper})`));
-    sections.push(html`<h2>Error curves</h2><figure>${trusted(curves)}<figcaption>Thin dashed: training error (running); bold: test error. Mean over seeds. ${csvLink(dir, folder, 'curves.csv', points as unknown as Record<string, unknown>[])}</figcaption></figure>`);
+    const models = [...new Set(points.map((p) => p.model))];
+    const paper = models.flatMap((model) => {
+      const entry = paperValue(model, 'testError');
+      return entry ? [{ model, error: entry.value * 100, table: entry.table }] : [];
+    });
+    const curves = await renderSvg(errorCurvesSpec(points, paper, rateDrops(results), `${suite.title}: error curves (${suite.paper})`));
+    const iterations = (results.settings as { iterations?: number }).iterations;
+    const paperNote =
+      paper.length > 0
+        ? html` Dotted red: the paper's final test error (Table ${[...new Set(paper.map((p) => p.table))].join(', ')}), reached with the paper's full schedule${iterations ? html`; this preset trains ${iterations.toLocaleString('en-US')} iterations` : ''}.`
+        : '';
+    sections.push(
+      html`<h2>Error curves</h2><figure>${trusted(curves)}<figcaption>Dashed grey: training error (running, over each log window); solid blue: test error, the mean over seeds, shaded from the lowest to the highest seed.${paperNote} Grey rules: the learning rate divided by 10. ${csvLink(dir, folder, 'curves.csv', points as unknown as Record<string, unknown>[])}</figcaption></figure>`,
+    );
     const responses = responsePoints(results);
     if (responses.length > 0) {
       sections.push(html`<h2>Layer responses (Fig. 7)</h2><figure>${trusted(await renderSvg(responsesSpec(responses)))}<figcaption>Std of each 3×3 layer's output after BN, before ReLU and addition. ${csvLink(dir, folder, 'responses.csv', responses as unknown as Record<string, unknown>[])}</figcaption></figure>`);
@@ -190,20 +244,76 @@ async function suitePage(dir: string, file: string, input: SiteInput, history: r
     );
     sections.push(html`<h2>History</h2>${await historySection(dir, folder, input, history)}`);
   }
-  const verdictText = {
-    pass: 'PASS: every gated shift is bounded below its tolerance, or replays the baseline',
-    fail: 'FAIL: regression, run at chance, diverged run or failed claim',
-    incomplete: 'INCOMPLETE: not gated (see below)',
-    inconclusive: 'INCONCLUSIVE: these seeds cannot rule out a regression of the tolerance',
-  }[comparison.verdict];
-  const body = html`<p><a href="index.html">← all runs</a></p>
-<h1>${suite.title}</h1><p>${suite.paper} · preset <code>${results.preset}</code> · backend <code>${results.backend.name}</code></p>
-<div class="${`banner ${comparison.verdict}`}" id="verdict">${verdictText}</div>
+  const baselineNote =
+    suite.kind === 'architecture'
+      ? html`Baseline: the paper itself: counts from the built graphs are exact and compared with ${suite.paper} as printed.`
+      : comparison.baseline
+        ? html`Baseline: <code>${comparison.baseline.path}</code> (recorded ${comparison.baseline.recordedAt}). Paper numbers are the paper's, compared against, never ours.`
+        : html`Baseline: none recorded for this suite, preset and backend. Paper numbers are the paper's, shown beside ours, never ours.`;
+  const body = html`<p><a href="index.html">← scoreboard</a></p>
+<h1>${suite.title}</h1><p>${suite.paper} · preset <code>${results.preset}</code> · backend <code>${results.backend.name}</code> · ${deviceOf(results)} · commit <code>${shortCommit(results)}</code></p>
+<div class="${`banner ${comparison.verdict}`}" id="verdict">${verdictText(input)}</div>
 ${comparison.problems.length > 0 ? html`<ul>${comparison.problems.map((p) => html`<li>${p}</li>`)}</ul>` : ''}
-<h2>Comparison</h2><p>Baseline: ${comparison.baseline ? html`<code>${comparison.baseline.path}</code> (recorded ${comparison.baseline.recordedAt})` : 'none'}. Paper numbers are the paper's, compared against, never ours.</p>
+<h2>Comparison</h2><p>${baselineNote}</p>
 ${sections}
 <h2>Environment</h2>${environment(results)}`;
   writeFileAtomically(join(dir, file), page(`${suite.name} ${results.preset} ${results.createdAt}`, body));
+}
+
+/** The headline of a comparison: the first model of the suite with both our number and the paper's. */
+function headline(input: SiteInput): { text: string; value?: number } {
+  const { comparison, suite } = input;
+  if (suite.kind === 'architecture') {
+    const passed = comparison.rows.filter((r) => r.verdict === 'pass').length;
+    return { text: `${passed} of ${comparison.rows.length} counts match`, value: passed };
+  }
+  const order = (m: string) => (suite.models.indexOf(m) + 1 || 1e9);
+  const row = comparison.rows.filter((r) => r.metric === 'testError' && r.paper && r.ours).sort((a, b) => order(a.model) - order(b.model))[0];
+  if (!row) return { text: '–' };
+  return { text: `${row.model} test error ${formatValue(row.metric, row.ours!.mean)} · paper ${formatPaper(row.metric, row.paper)}`, value: row.ours!.mean };
+}
+
+/** The least sensitive gated row: what this comparison as a whole could detect. */
+function worstDetectable(input: SiteInput): string {
+  const gated = input.comparison.rows.filter((r) => r.test && /Error/.test(r.metric));
+  const worst = gated.sort((a, b) => b.test!.detectable - a.test!.detectable)[0];
+  return worst ? `${formatDetectable(worst)} ${worst.model}` : '–';
+}
+
+/** The index: a scoreboard of the paper (one row per suite, per preset and backend it ran on), then every run's provenance. */
+async function indexPage(pages: readonly SitePage[]): Promise<string> {
+  const key = (p: SitePage) => `${p.input.results.suite.name}/${p.input.results.preset}/${p.input.results.backend.name}`;
+  const rows: Markup[] = [];
+  for (const suite of SUITES) {
+    const mine = pages.filter((p) => p.input.suite.name === suite.name);
+    const groups = [...new Set(mine.map(key))].sort();
+    if (groups.length === 0) {
+      rows.push(html`<tr><td>${suite.paper}</td><td>${suite.title}<br><code>${suite.name}</code></td><td colspan="6" class="v-none">not run yet</td></tr>`);
+      continue;
+    }
+    for (const [i, group] of groups.entries()) {
+      const runs = mine.filter((p) => key(p) === group); // newest first
+      const latest = runs[0]!;
+      const trendValues = [...runs].reverse().map((p) => headline(p.input).value).filter((v): v is number => v !== undefined);
+      const trend = trendValues.length >= 2 ? trusted(await renderSvg(sparklineSpec(trendValues))) : html`<span class="muted">${runs.length} run${runs.length === 1 ? '' : 's'}</span>`;
+      const r = latest.input.results;
+      rows.push(
+        html`<tr>${i === 0 ? html`<td rowspan="${String(groups.length)}">${suite.paper}</td><td rowspan="${String(groups.length)}">${suite.title}<br><code>${suite.name}</code></td>` : ''}<td>${r.preset} · ${r.backend.name}</td><td class="${`v-${latest.input.comparison.verdict}`}"><a href="${latest.file}">${latest.input.comparison.verdict}</a></td><td>${headline(latest.input).text}</td><td class="num">${worstDetectable(latest.input)}</td><td>${trend}</td><td>${r.createdAt.slice(0, 10)}</td></tr>`,
+      );
+    }
+  }
+  const provenance = pages.map((p) => {
+    const r = p.input.results;
+    return html`<tr><td>${r.createdAt.replace('T', ' ').slice(0, 16)}</td><td><a href="${p.file}">${r.suite.name}</a></td><td>${r.preset}</td><td>${r.backend.name}<br><span class="muted">${Object.entries(r.backend.versions).map(([k, v]) => `${k} ${v}`).join(', ')}</span></td><td>${deviceOf(r)}</td><td><code>${shortCommit(r)}</code></td><td class="num">${formatDuration(r.wallSeconds)}</td><td class="${`v-${p.input.comparison.verdict}`}">${p.input.comparison.verdict}${r.fault ? html` (fault ${r.fault})` : ''}</td></tr>`;
+  });
+  return page(
+    'resnet-repro: reproduction scoreboard',
+    html`<h1>Reproducing “Deep Residual Learning for Image Recognition”</h1>
+<p>He et al., CVPR 2016. Each row is a part of the paper; each cell the latest result per preset and backend against its recorded baseline (the verdict) and the paper (the headline). <em>Detectable</em> is the smallest regression the latest comparison could have caught, against its tolerance.</p>
+<table id="scoreboard"><thead><tr><th>paper</th><th>suite</th><th>preset · backend</th><th>verdict</th><th>headline: ours · paper</th><th>detectable</th><th>trend</th><th>latest</th></tr></thead><tbody>${rows}</tbody></table>
+<h2>Runs</h2><p class="muted">Newest first. Commit <code>+</code>: with uncommitted changes.</p>
+<table id="runs"><thead><tr><th>created (UTC)</th><th>suite</th><th>preset</th><th>backend</th><th>device</th><th>commit</th><th>wall time</th><th>verdict</th></tr></thead><tbody>${provenance}</tbody></table>`,
+  );
 }
 
 /** Writes the site; returns the pages, newest first. */
@@ -223,17 +333,6 @@ export async function writeSite(outDir: string, inputs: readonly SiteInput[]): P
     await suitePage(outDir, file, input, history);
     pages.push({ file, input });
   }
-  const rows = pages.map(
-    (p) =>
-      html`<tr><td>${p.input.results.createdAt}</td><td><a href="${p.file}">${p.input.results.suite.name}</a></td><td>${p.input.results.preset}</td><td>${p.input.results.backend.name}</td><td class="${`v-${p.input.comparison.verdict}`}">${p.input.comparison.verdict}</td></tr>`,
-  );
-  writeFileAtomically(
-    join(outDir, 'index.html'),
-    page(
-      'resnet-repro runs',
-      html`<h1>resnet-repro runs</h1><p>He et al., Deep Residual Learning for Image Recognition (CVPR 2016): our results against recorded baselines and the paper. Newest first.</p>
-<table><thead><tr><th>created</th><th>suite</th><th>preset</th><th>backend</th><th>verdict</th></tr></thead><tbody>${rows}</tbody></table>`,
-    ),
-  );
+  writeFileAtomically(join(outDir, 'index.html'), await indexPage(pages));
   return pages;
 }

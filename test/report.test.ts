@@ -11,7 +11,7 @@ import { chromium } from 'playwright-core';
 import cifar10Depth from '../suites/cifar10-depth.js';
 import { compare } from '../runners/compare/compare.js';
 import type { ResultSet } from '../runners/suite/results.js';
-import { curvePoints, errorCurvesSpec, responsePoints, responsesSpec, trendSpec } from '../reports/charts.js';
+import { curvePoints, errorCurvesSpec, rateDrops, responsePoints, responsesSpec, trendSpec } from '../reports/charts.js';
 import { html, trusted } from '../reports/html.js';
 import { writeSite } from '../reports/site.js';
 import { baselineFrom, fakeResults } from './helpers/results.js';
@@ -50,12 +50,31 @@ test('curve points average seeds per model, kind and iteration, in percent', asy
   t.true(points.some((p) => p.kind === 'training'));
 });
 
-test('the error-curve spec draws training error thin and dashed, test error bold, a colour per model', async (t) => {
-  const spec = errorCurvesSpec(curvePoints(twoSeeds()), 'curves') as { encoding: Record<string, { field?: string; scale?: { domain?: string[]; range?: unknown[] } }> };
-  t.is(spec.encoding.color!.field, 'model');
-  t.is(spec.encoding.x!.field, 'iteration');
-  t.deepEqual(spec.encoding.strokeDash!.scale, { domain: ['training', 'test'], range: [[4, 3], [1, 0]] });
-  t.deepEqual(spec.encoding.strokeWidth!.scale, { domain: ['training', 'test'], range: [1, 2.5] });
+test('the error-curve spec: a panel per model; training dashed, test bold with the seeds\' range, the paper\'s level and the rate drops marked', async (t) => {
+  const results = twoSeeds();
+  const spec = errorCurvesSpec(curvePoints(results), [{ model: 'resnet20', error: 8.75 }], [{ model: 'resnet20', iteration: 300 }], 'curves') as unknown as {
+    facet: { field: string };
+    spec: { layer: { mark: { type: string }; transform: { filter: string }[]; encoding: Record<string, { field?: string; scale?: { domain?: string[]; range?: unknown[] } }> }[] };
+    data: { values: { type: string }[] };
+  };
+  t.is(spec.facet.field, 'model');
+  const [drops, band, lines, paper] = spec.spec.layer;
+  t.is(drops!.mark.type, 'rule');
+  t.is(band!.mark.type, 'area');
+  t.deepEqual(lines!.encoding.strokeDash!.scale, { domain: ['training', 'test', "paper's final test error"], range: [[4, 3], [1, 0], [2, 2]] });
+  t.deepEqual(lines!.encoding.strokeWidth!.scale, { domain: ['training', 'test'], range: [1, 2.5] });
+  t.is(paper!.mark.type, 'rule');
+  t.deepEqual([...new Set(spec.data.values.map((v) => v.type))].sort(), ['curve', 'drop', 'paper']);
+  const r20 = curvePoints(results).find((p) => p.model === 'resnet20' && p.kind === 'test' && p.iteration === 600)!;
+  t.deepEqual([r20.low, r20.high], [10, 20]);
+});
+
+test('rate drops are read from the runs\' logged learning rates', (t) => {
+  const results = twoSeeds();
+  const train = results.runs[0]!.record.curves.train;
+  const lr = [0.1, 0.1, 0.01, 0.001];
+  results.runs[0]!.record.curves.train = lr.map((learningRate, i) => ({ ...train[0]!, iteration: (i + 1) * 100, learningRate }));
+  t.deepEqual(rateDrops(results), [{ model: results.runs[0]!.unit.paperModel, iteration: 200 }, { model: results.runs[0]!.unit.paperModel, iteration: 300 }]);
 });
 
 test('Fig. 7 data ranks layers by response, largest first; the spec has both panels', async (t) => {
@@ -66,9 +85,11 @@ test('Fig. 7 data ranks layers by response, largest first; the spec has both pan
   t.is((responsesSpec(points) as { vconcat: unknown[] }).vconcat.length, 2);
 });
 
-test('the trend spec shows the baseline band only when there is a baseline', async (t) => {
-  const points = [{ createdAt: '2026-01-01', value: 0.1 }, { createdAt: '2026-01-02', value: 0.11 }];
-  t.is((trendSpec(points, { mean: 0.1, std: 0.01 }, 'm', true) as { layer: unknown[] }).layer.length, 3);
+test('the trend spec labels runs by date and commit, shows the baseline band only with a baseline, and marks regressions', async (t) => {
+  const points = [{ createdAt: '2026-01-01T04:10:00Z', commit: 'abc1234', value: 0.1 }, { createdAt: '2026-01-02T04:10:00Z', commit: 'def5678', value: 0.2, verdict: 'regression' }];
+  const spec = trendSpec(points, { mean: 0.1, std: 0.01 }, 'm', true) as { layer: { data: { values: { label?: string; regression?: string }[] } }[] };
+  t.is(spec.layer.length, 3);
+  t.deepEqual(spec.layer[2]!.data.values.map((v) => [v.label, v.regression]), [['2026-01-01 abc1234', 'no regression'], ['2026-01-02 def5678', 'regression']]);
   t.is((trendSpec(points, undefined, 'm', true) as { layer: unknown[] }).layer.length, 1);
 });
 

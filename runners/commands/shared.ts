@@ -13,6 +13,8 @@ import { type Baseline, defaultBaselinePath, readBaseline } from '../compare/bas
 import { type Comparison, compare } from '../compare/compare.js';
 import { InputError, UsageError } from '../errors.js';
 import { writeFileAtomically } from '../files.js';
+import { appendToHistory } from '../suite/history.js';
+import type { SuiteProgress } from '../suite/progress.js';
 import { readResults, type ResultSet } from '../suite/results.js';
 import { recipeSettings, type RunUnit } from '../suite/units.js';
 import type { ProgressEvent } from '../train/train.js';
@@ -48,6 +50,7 @@ export interface GateOutputOptions {
   baseline?: string;
   junit?: string;
   markdown?: string;
+  history?: string;
 }
 
 /** The options of the commands that gate (run, compare). */
@@ -55,7 +58,8 @@ export function withGateOutputs<C extends { option(flags: string, description: s
   return command
     .option('--baseline <file>', 'recorded baseline (default: baselines/recorded/<suite>/<preset>/<backend>.json)')
     .option('--junit <file>', 'write JUnit XML')
-    .option('--markdown <file>', 'write a Markdown summary (also appended to $GITHUB_STEP_SUMMARY when set)');
+    .option('--markdown <file>', 'write a Markdown summary (also appended to $GITHUB_STEP_SUMMARY when set)')
+    .option('--history <dir>', 'add these results to a results store kept between runs (<suite>/<preset>/<backend>/<date>-<commit>.json; "report --history" draws from it)');
 }
 
 /**
@@ -83,6 +87,7 @@ export function gate(results: ResultSet, options: GateOutputOptions): number {
   const markdown = REPORTERS.markdown.render(comparison);
   if (options.markdown) writeFileAtomically(options.markdown, markdown);
   if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, markdown);
+  if (options.history) process.stderr.write(`history: ${appendToHistory(options.history, results)}\n`);
   return comparison.exitCode;
 }
 
@@ -109,5 +114,5 @@ export async function untilSignalled<T>(work: (shouldStop: () => boolean) => Pro
 /** Log lines and progress of suite runs, on stderr (stdout carries the verdict). */
 export const consoleProgress = {
   log: (line: string) => process.stderr.write(`${line}\n`),
-  onProgress: (unit: RunUnit, e: ProgressEvent) => process.stderr.write(progressLines(unit.id, e)),
+  onProgress: (unit: RunUnit, e: ProgressEvent, suite?: SuiteProgress) => process.stderr.write(progressLines(unit.id, e, suite)),
 };

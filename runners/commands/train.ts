@@ -6,7 +6,7 @@ import { type BackendRequest, describeBackend, initBackend, speedAdvice } from '
 import { UsageError } from '../errors.js';
 import { Option } from 'commander';
 import { MAX_BATCH, MAX_ITERATIONS, positive, type RegisterCommand, whole } from './options.js';
-import { progressLines } from './progress.js';
+import { etaSeconds, formatDuration, progressLines } from './progress.js';
 import type { RunRecord } from '../train/record.js';
 import { DATASETS, type DatasetName, openDataset } from '../data/datasets.js';
 import { type ProgressEvent, train } from '../train/train.js';
@@ -48,13 +48,16 @@ function progressReporter(model: string): { onProgress: (e: ProgressEvent) => vo
     };
   }
   const bar = new cliProgress.SingleBar(
-    { format: `${model} [{bar}] {value}/{total} | ETA {eta_formatted} | loss {loss} | train {train} | test {test} | {ips} img/s`, stream: process.stderr, etaBuffer: 50 },
+    // Our own ETA (cli-progress's prints "NULL" cut to "LL" on a finished or stalled bar).
+    { format: `${model} [{bar}] {value}/{total} | {time} | loss {loss} | train {train} | test {test} | {ips} img/s`, stream: process.stderr },
     cliProgress.Presets.shades_classic,
   );
   let started = false;
-  let last = { loss: '–', train: '–', test: '–', ips: '–' };
+  let last = { loss: '–', train: '–', test: '–', ips: '–', time: '' };
   return {
     onProgress: (e) => {
+      const done = e.iteration === e.iterations;
+      last = { ...last, time: done ? `done in ${formatDuration(e.elapsedSeconds)}` : `${formatDuration(e.elapsedSeconds)} elapsed, ETA ${formatDuration(etaSeconds(e))}` };
       if (e.point) last = { ...last, loss: e.point.loss.toFixed(3), train: pct(e.point.trainError), ips: e.point.imagesPerSecond.toFixed(0) };
       if (e.test) last = { ...last, test: pct(e.test.testError) };
       if (!started) {

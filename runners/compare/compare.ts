@@ -268,7 +268,7 @@ export function evaluateClaim(claim: Claim, lower: readonly number[], higher: re
   return { ...base, verdict: 'inconclusive', why: `${detail}: within ${CLAIM_FLOOR}` };
 }
 
-const fmt = (s: Summary) => (s.n > 1 ? `${s.mean.toPrecision(4)} ± ${s.std.toPrecision(2)} (n=${s.n})` : `${s.mean.toPrecision(4)} (n=1)`);
+const fmt = (s: Summary) => (s.n > 1 ? `${s.mean.toPrecision(4)} ± ${s.std.toPrecision(2)} (n=${s.n})` : `${s.mean.toPrecision(4)} (one seed)`);
 const fmtShift = (x: number) => (Number.isFinite(x) ? x.toPrecision(3) : '∞');
 
 /** The built graphs against Tables 1 and 6: deterministic, so the paper itself is the baseline. */

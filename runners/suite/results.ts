@@ -48,6 +48,8 @@ export const ResultSet = z.object({
   /** A fault planted in the code path for calibration (`run --fault`): never a baseline. */
   fault: z.enum(FAULT_NAMES).nullable().default(null),
   createdAt: z.string(),
+  /** The commit the results were made from (absent in results from before it was recorded). */
+  git: z.object({ commit: z.string(), dirty: z.boolean() }).nullable().optional(),
   wallSeconds: z.number(),
   runs: z.array(z.object({ unit: Unit, dir: z.string(), record: RunRecord, responses: z.array(LayerResponse).optional() })),
   architecture: z.array(z.object({ unit: Unit, facts: ArchFacts })),

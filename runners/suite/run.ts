@@ -13,6 +13,7 @@ import { describeCpu } from '../machine.js';
 import { openDataset } from '../data/datasets.js';
 import type { TrainingData } from '../data/source.js';
 import { InputError } from '../errors.js';
+import { gitState } from '../git.js';
 import { ensureDir, writeFileAtomically } from '../files.js';
 import { buildModel } from '../models/build.js';
 import { archFacts } from '../models/count.js';
@@ -23,6 +24,7 @@ import type { FaultName } from '../train/faults.js';
 import { readRunRecord, type RunRecord } from '../train/record.js';
 import { loadTrainedModel, type ProgressEvent, train } from '../train/train.js';
 import { readResults, RESULTS_SCHEMA_VERSION, ResultSet, type UnitResult } from './results.js';
+import { SuiteProgressTracker, type SuiteProgress } from './progress.js';
 import { expandUnits, type Overrides, type ResolvedSettings, resolveSettings, type RunUnit, shardUnits, unitCost } from './units.js';
 
 export interface RunSuiteOptions {
@@ -37,7 +39,7 @@ export interface RunSuiteOptions {
   /** A fault planted for calibration: recorded, never a baseline. */
   readonly fault?: FaultName;
   readonly log?: (line: string) => void;
-  readonly onProgress?: (unit: RunUnit, event: ProgressEvent) => void;
+  readonly onProgress?: (unit: RunUnit, event: ProgressEvent, suite: SuiteProgress) => void;
   readonly shouldStop?: () => boolean;
 }
 
@@ -64,6 +66,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<ResultSet> {
       backend: backendRecord(backend),
       fault: options.fault ?? null,
       createdAt: new Date().toISOString(),
+      git: gitState(),
     };
     refuseOtherRun(options.outDir, base);
     if (suite.kind === 'architecture') {
@@ -82,11 +85,15 @@ export async function runSuite(options: RunSuiteOptions): Promise<ResultSet> {
     const data = openDataset({ name: training.dataset, dir: options.dataDir, trainLimit: training.trainLimit, testLimit: training.testLimit, side: training.imageSize });
     log(`${suite.name} (${preset}): ${mine.length} of ${expected.length} runs on this shard, ${data.name}, ${training.iterations} iterations each`);
     const runs: UnitResult[] = [];
+    const tracker = new SuiteProgressTracker(new Map(mine.map((u) => [u.id, unitCost(u)])));
+    const onProgress = options.onProgress && ((unit: RunUnit, e: ProgressEvent) => options.onProgress!(unit, e, tracker.update(unit, e)));
     for (const [i, unit] of mine.entries()) {
       if (options.shouldStop?.()) break;
       const dir = join(options.outDir, 'runs', unit.id);
       log(`[${i + 1}/${mine.length}] ${unit.id}`);
-      const record = await trainUnit(unit, dir, training, data, options);
+      const { onProgress: _suiteLevel, ...rest } = options;
+      const record = await trainUnit(unit, dir, training, data, { ...rest, ...(onProgress ? { onProgress } : {}) });
+      tracker.finish(unit);
       const responses = suite.layerResponses && record.status === 'completed' ? await readResponses(dir, data) : undefined;
       runs.push({ unit, dir: relative(options.outDir, dir), record, ...(responses ? { responses } : {}) });
       if (record.status === 'interrupted') break;
@@ -149,7 +156,13 @@ function provenanceDifferences(record: RunRecord, unit: RunUnit, settings: Resol
 }
 
 /** Trains a unit, or reuses its completed run, or resumes its interrupted one — only when that run is this unit's, here. */
-async function trainUnit(unit: RunUnit, dir: string, settings: ResolvedSettings, data: TrainingData, options: RunSuiteOptions): Promise<RunRecord> {
+async function trainUnit(
+  unit: RunUnit,
+  dir: string,
+  settings: ResolvedSettings,
+  data: TrainingData,
+  options: Omit<RunSuiteOptions, 'onProgress'> & { readonly onProgress?: (unit: RunUnit, event: ProgressEvent) => void },
+): Promise<RunRecord> {
   const runFile = join(dir, 'run.json');
   let resume = false;
   if (existsSync(runFile)) {

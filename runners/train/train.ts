@@ -57,6 +57,9 @@ export interface TrainOptions {
 export interface ProgressEvent {
   readonly iteration: number;
   readonly iterations: number;
+  /** Where this process started (a resumed run starts past 0) and how long it has been training: the ETA's basis. */
+  readonly startIteration: number;
+  readonly elapsedSeconds: number;
   readonly point?: TrainPoint;
   readonly test?: TestPoint;
 }
@@ -398,6 +401,15 @@ async function trainLocked(options: TrainOptions, spec: ArchSpec, log: (line: st
   let divergedAt = -1;
   let segmentStart = performance.now();
   let next = session.state.iteration < options.iterations ? prepare(session.state.iteration) : undefined;
+  const startIteration = session.state.iteration;
+  const loopStart = performance.now();
+  const progress = (rest: Pick<ProgressEvent, 'point' | 'test'> = {}): ProgressEvent => ({
+    iteration: session.state.iteration,
+    iterations: options.iterations,
+    startIteration,
+    elapsedSeconds: (performance.now() - loopStart) / 1000,
+    ...rest,
+  });
 
   while (session.state.iteration < options.iterations) {
     // Let the event loop run (signal handlers, I/O): the step itself is synchronous.
@@ -429,13 +441,16 @@ async function trainLocked(options: TrainOptions, spec: ArchSpec, log: (line: st
 
     if (done % options.logEvery === 0 || last) {
       const point = logPoint(session, session.state.window ?? EMPTY_WINDOW, options, lr, log);
-      options.onProgress?.({ iteration: done, iterations: options.iterations, point });
+      options.onProgress?.(progress({ point }));
       session.state = { ...session.state, window: EMPTY_WINDOW };
+    } else if (done === startIteration + 1) {
+      // Say at once that training runs (and how fast), not only at the first log point.
+      options.onProgress?.(progress());
     }
     if (session.state.warming && schedule.warmup && done >= schedule.warmup.maxIterations) session.state = { ...session.state, warming: false };
     if (done % options.evalEvery === 0 || last) {
       const test = await testPoint(session, data, log, options.fault);
-      options.onProgress?.({ iteration: done, iterations: options.iterations, test });
+      options.onProgress?.(progress({ test }));
     }
     if (done % options.checkpointEvery === 0 && !last) {
       session.state = { ...session.state, wallSeconds: session.state.wallSeconds + (performance.now() - segmentStart) / 1000 };
