@@ -24,53 +24,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-
-class OptionA(nn.Module):
-    """Identity, or every other pixel from the top-left with zero-filled new channels."""
-
-    def __init__(self, stride, extra):
-        super().__init__()
-        self.stride, self.extra = stride, extra
-
-    def forward(self, x):
-        if self.stride > 1:
-            x = x[:, :, :: self.stride, :: self.stride]
-        return F.pad(x, (0, 0, 0, 0, 0, self.extra)) if self.extra else x
-
-
-class Basic(nn.Module):
-    def __init__(self, cin, cout, stride):
-        super().__init__()
-        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
-        self.bn1 = nn.BatchNorm2d(cout)
-        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
-        self.bn2 = nn.BatchNorm2d(cout)
-        self.shortcut = OptionA(stride, cout - cin)
-
-    def forward(self, x):
-        y = F.relu(self.bn1(self.conv1(x)))
-        return F.relu(self.bn2(self.conv2(y)) + self.shortcut(x))
-
-
-class CifarResNet(nn.Module):
-    def __init__(self, n, classes=10):
-        super().__init__()
-        self.conv1 = nn.Conv2d(3, 16, 3, 1, 1, bias=False)
-        self.bn1 = nn.BatchNorm2d(16)
-        layers, cin = [], 16
-        for width, stride in ((16, 1), (32, 2), (64, 2)):
-            for b in range(n):
-                layers.append(Basic(cin, width, stride if b == 0 else 1))
-                cin = width
-        self.layers = nn.Sequential(*layers)
-        self.fc = nn.Linear(64, classes)
-        for m in self.modules():
-            if isinstance(m, nn.Conv2d):
-                nn.init.kaiming_normal_(m.weight, mode="fan_in", nonlinearity="relu")
-
-    def forward(self, x):
-        x = self.layers(F.relu(self.bn1(self.conv1(x))))
-        return self.fc(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
+from cifar_resnet import CifarResNet
 
 
 def timed(fn, samples, warmup):
@@ -92,7 +46,10 @@ class Bench:
         if not match or (int(match.group(1)) - 2) % 6:
             raise SystemExit(f"bench_pytorch.py builds CIFAR ResNets resnet<6n+2>, not {name}")
         torch.manual_seed(1)
-        self.model = CifarResNet((int(match.group(1)) - 2) // 6)
+        self.model = CifarResNet((int(match.group(1)) - 2) // 6, 16)
+        for m in self.model.modules():
+            if isinstance(m, nn.Conv2d):
+                nn.init.kaiming_normal_(m.weight, mode='fan_in', nonlinearity='relu')
         self.x = torch.randn(batch, 3, 32, 32)
         self.y = torch.arange(batch) % 10
         self.opt = torch.optim.SGD(self.model.parameters(), lr=0.01, momentum=0.9, weight_decay=1e-4)

@@ -107,7 +107,7 @@ test('a run named <script> renders as text everywhere: tables, charts, environme
   t.true(text.includes('&lt;script&gt;alert(1)&lt;/script&gt;'));
 });
 
-test.serial('in Chromium: the index links to each suite page, which shows its verdict, tables and SVG charts without console errors', async (t) => {
+test.serial('in Chromium at 1280 px: a scoreboard of the paper, suite pages with the paper\'s level on the error curves, no page scrolling sideways, no console errors', async (t) => {
   if (!CHROMIUM) return t.fail(HOW_TO_GET_ONE);
   const dir = mkdtempSync(join(tmpdir(), 'site-'));
   const older = twoSeeds();
@@ -115,7 +115,7 @@ test.serial('in Chromium: the index links to each suite page, which shows its ve
   await writeSite(dir, [siteInput(older), hostile(newer)]);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
   try {
-    const page = await browser.newPage();
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const problems: string[] = [];
     page.on('console', (m) => void (m.type() === 'error' && problems.push(m.text())));
     page.on('pageerror', (e) => problems.push(e.message));
@@ -123,16 +123,29 @@ test.serial('in Chromium: the index links to each suite page, which shows its ve
       problems.push(`dialog: ${d.message()}`);
       void d.dismiss();
     });
+    const sideways = () => page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
     await page.goto(`file://${join(dir, 'index.html')}`);
-    const links = page.locator('table a');
-    t.is(await links.count(), 2);
-    await links.first().click(); // newest first: the one with the hostile name
+    // One row per part of the paper; the one that ran shows its verdict, headline and provenance.
+    const scoreboard = page.locator('#scoreboard tbody tr');
+    t.true((await scoreboard.count()) >= 7);
+    const ran = scoreboard.filter({ hasText: 'cifar10-depth' });
+    t.regex((await ran.textContent()) ?? '', /nightly · cpu.*(pass|fail|inconclusive|incomplete).*test error .* paper 8\.75%/s);
+    t.true(((await scoreboard.filter({ hasText: 'imagenet-depth' }).textContent()) ?? '').includes('not run yet'));
+    t.is(await page.locator('#runs tbody tr').count(), 2);
+    t.false(await sideways(), 'the index scrolls sideways at 1280 px');
+    await page.locator('#runs a').first().click(); // newest first: the one with the hostile name
     await page.waitForSelector('#verdict');
-    t.regex((await page.textContent('#verdict')) ?? '', /PASS|FAIL|INCOMPLETE/);
+    t.regex((await page.textContent('#verdict')) ?? '', /PASS|FAIL|INCOMPLETE|INCONCLUSIVE/);
     t.true((await page.locator('figure svg').count()) >= 2, 'error curves and history charts');
-    t.true((await page.locator('table').count()) >= 3);
     t.true(((await page.textContent('body')) ?? '').includes(HOSTILE), 'the hostile name shows as text');
     t.is(await page.locator('a[download]').first().getAttribute('href').then((h) => (h ? existsSync(join(dir, h)) : false)), true, 'CSV links resolve');
+    t.false(await sideways(), 'a suite page scrolls sideways at 1280 px');
+    await page.goBack();
+    await page.locator('#runs a').nth(1).click(); // the older page, where resnet20 keeps its name and its paper number
+    await page.waitForSelector('#verdict');
+    t.true((await page.locator('figure svg .paper_level_marks line').count()) >= 1, "the error curves mark the paper's final test error");
+    t.true(((await page.textContent('figure svg')) ?? '').includes("paper's final test error"), 'the legend names the paper level');
+    t.false(await sideways(), 'a suite page scrolls sideways at 1280 px');
     t.deepEqual(problems, []);
   } finally {
     await browser.close();
@@ -140,16 +153,49 @@ test.serial('in Chromium: the index links to each suite page, which shows its ve
   t.true(readdirSync(dir).some((f) => f.endsWith('.html') && f !== 'index.html'));
 });
 
-test('report through the CLI: results files in, index and pages out', async (t) => {
+test('report --history draws from a results store that run/compare --history append to, once per result set', async (t) => {
   const { writeFileSync } = await import('node:fs');
   const { runCli } = await import('./helpers/cli.js');
-  const dir = mkdtempSync(join(tmpdir(), 'report-cli-'));
-  writeFileSync(join(dir, 'results.json'), JSON.stringify(twoSeeds()));
-  const { code, stdout, stderr } = await runCli(['report', join(dir, 'results.json'), '--out', join(dir, 'site')]);
+  const dir = mkdtempSync(join(tmpdir(), 'history-'));
+  const store = join(dir, 'history');
+  const first = { ...twoSeeds(), createdAt: '2026-03-01T04:00:00.000Z', git: { commit: 'a'.repeat(40), dirty: false } };
+  const second = { ...twoSeeds(), createdAt: '2026-03-02T04:00:00.000Z', git: { commit: 'b'.repeat(40), dirty: false } };
+  for (const [name, results] of [['first', first], ['second', second]] as const) {
+    writeFileSync(join(dir, `${name}.json`), JSON.stringify(results));
+    const compared = await runCli(['compare', join(dir, `${name}.json`), '--history', store]);
+    t.regex(compared.stderr, /history: .*cifar10-depth\/nightly\/cpu\/2026-03-0\dT04-00-00-000Z-(a|b){7}\.json/);
+  }
+  await runCli(['compare', join(dir, 'second.json'), '--history', store]); // the same results again: stored once
+  t.is(readdirSync(join(store, 'cifar10-depth', 'nightly', 'cpu')).length, 2);
+  const { code, stdout, stderr } = await runCli(['report', '--history', store, '--out', join(dir, 'site')]);
   t.is(code, 0, stderr);
-  t.regex(stdout, /index\.html \(1 page\)/);
-  t.true(existsSync(join(dir, 'site', 'index.html')));
-  const missing = await runCli(['report', join(dir, 'nope.json'), '--out', join(dir, 'site2')]);
-  t.is(missing.code, 2);
-  t.regex(missing.stderr, /nope\.json does not exist: pass the results\.json/);
+  t.regex(stdout, /\(2 pages\)/);
+  const index = readFileSync(join(dir, 'site', 'index.html'), 'utf8');
+  t.true(index.includes('aaaaaaa') && index.includes('bbbbbbb'), 'both commits in the provenance table');
+  const newest = readdirSync(join(dir, 'site')).filter((f) => f.endsWith('.html') && f !== 'index.html').sort().pop()!;
+  t.true(readFileSync(join(dir, 'site', newest), 'utf8').includes('2026-03-01 aaaaaaa'), 'history axis: date and commit');
+  const empty = await runCli(['report', '--out', join(dir, 'site2')]);
+  t.is(empty.code, 2);
+  t.regex(empty.stderr, /pass results\.json files or folders, or --history DIR/);
+});
+
+test('the nightly Pages script, run twice: the history branch grows and the site draws both runs', async (t) => {
+  const { execFileSync, spawnSync } = await import('node:child_process');
+  const dir = mkdtempSync(join(tmpdir(), 'pages-'));
+  const remote = join(dir, 'remote.git');
+  execFileSync('git', ['init', '--quiet', '--bare', remote]);
+  const root = new URL('..', import.meta.url).pathname;
+  const env = { ...process.env, RESNET_REPRO_CLI: `${process.execPath} --import tsx ${join(root, 'runners', 'cli.ts')}` };
+  const night = () =>
+    spawnSync(join(root, 'scripts', 'nightly-pages.sh'), [remote, join(dir, 'site'), 'cifar10-depth', '--preset', 'smoke', '--models', 'resnet8', '--seeds', '1', '--iterations', '2'], { env, encoding: 'utf8' });
+  const first = night();
+  t.regex(first.stdout, /no branch results-history .* starting it/s, first.stderr);
+  const second = night();
+  t.regex(second.stdout, /history: results-history of .*, 1 result sets/, second.stderr);
+  // No baseline for a 2-iteration recipe: the gate says incomplete, and the night is still kept and published.
+  t.is(second.status, 2, second.stderr);
+  const stored = execFileSync('git', ['--git-dir', remote, 'ls-tree', '-r', '--name-only', 'results-history'], { encoding: 'utf8' }).trim().split('\n');
+  t.is(stored.length, 2);
+  t.true(stored.every((f) => f.startsWith('cifar10-depth/smoke/')));
+  t.is((readFileSync(join(dir, 'site', 'index.html'), 'utf8').match(/<tr><td>\d{4}-\d\d-\d\d \d\d:\d\d<\/td>/g) ?? []).length, 2, 'the provenance table lists both nights');
 });

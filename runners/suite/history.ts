@@ -42,6 +42,7 @@ export function readHistory(dir: string): { path: string; results: ResultSet }[]
   const walk = (d: string) => {
     for (const entry of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const path = join(d, entry.name);
+      if (entry.name.startsWith('.')) continue; // e.g. the .git of a history kept on a branch
       if (entry.isDirectory()) walk(path);
       else if (entry.name.endsWith('.json')) files.push(path);
     }
