@@ -27,6 +27,8 @@ export function formatValue(metric: string, value: number | undefined): string {
   if (metric === 'imagesPerSecond') return value.toFixed(1);
   if (metric === 'meanResponseStd') return value.toFixed(3);
   if (metric === 'multiplyAdds') return formatScientific(value);
+  if (metric === 'layers') return String(value); // a depth is a name too: "ResNet-1202"
+
   if (Number.isInteger(value)) return value.toLocaleString('en-US');
   return Math.abs(value) >= 1e6 ? formatScientific(value) : String(Number(value.toPrecision(4)));
 }

@@ -14,7 +14,9 @@ test.serial('run architecture passes against Tables 1 and 6', async (t) => {
   const out = mkdtempSync(join(tmpdir(), 'arch-'));
   const { code, stdout, stderr } = await runCli([...cpu, 'run', 'architecture', '--out', out]);
   t.is(code, 0, stderr);
-  t.regex(stdout, /resnet50\s+multiplyAdds\s+3\.858e\+9 \(n=1\)\s+–\s+3\.8×10⁹ \(T1\)/);
+  // Exact counts print without a spread or a sample size, FLOPs as the paper prints them.
+  t.regex(stdout, /resnet50\s+multiplyAdds\s+3\.86×10⁹\s+–\s+3\.8×10⁹ \(T1\)\s+\+5\.80×10⁷/);
+  t.regex(stdout, /resnet20\s+trainableParams\s+269,722\s+–\s+0\.27M \(T6\)\s+−278/);
   t.regex(stdout, /verdict: PASS \(exit 0\)/);
 });
 
