@@ -42,7 +42,7 @@ th{background:#f4f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .pass{background:#e3f6e3;color:#1a5e1a}.fail{background:#fde2e2;color:#8a1414}.incomplete,.inconclusive{background:#fff4d6;color:#7a5a00}
 .v-regression,.v-broken,.v-diverged,.v-fail,.v-fails{color:#a40000;font-weight:600}.v-pass,.v-holds{color:#1a6e1a}.v-inconclusive,.v-incomplete{color:#8a5a00;font-weight:600}.v-none{color:#888}
 figure{margin:1rem 0;max-width:100%;overflow:hidden}figure svg{max-width:100%;height:auto}figcaption{font-size:.9em;color:#555}.csv{font-size:.85em}code{background:#f4f4f4;padding:0 .2em}
-.charts{display:flex;flex-wrap:wrap;gap:.5rem 1.5rem}.charts figure{margin:.25rem 0}.muted{color:#666;font-size:.9em}
+.nowrap{white-space:nowrap}.charts{display:flex;flex-wrap:wrap;gap:.5rem 1.5rem}.charts figure{margin:.25rem 0}.muted{color:#666;font-size:.9em}
 `;
 
 /** A file-name-safe slug of text from results. */
@@ -304,7 +304,7 @@ async function indexPage(pages: readonly SitePage[]): Promise<string> {
   }
   const provenance = pages.map((p) => {
     const r = p.input.results;
-    return html`<tr><td>${r.createdAt.replace('T', ' ').slice(0, 16)}</td><td><a href="${p.file}">${r.suite.name}</a></td><td>${r.preset}</td><td>${r.backend.name}<br><span class="muted">${Object.entries(r.backend.versions).map(([k, v]) => `${k} ${v}`).join(', ')}</span></td><td>${deviceOf(r)}</td><td><code>${shortCommit(r)}</code></td><td class="num">${formatDuration(r.wallSeconds)}</td><td class="${`v-${p.input.comparison.verdict}`}">${p.input.comparison.verdict}${r.fault ? html` (fault ${r.fault})` : ''}</td></tr>`;
+    return html`<tr><td>${r.createdAt.replace('T', ' ').slice(0, 16)}</td><td><a href="${p.file}">${r.suite.name}</a></td><td>${r.preset}</td><td>${r.backend.name}<br><span class="muted">${Object.entries(r.backend.versions).map(([k, v]) => `${k} ${v}`).join(', ')}</span></td><td>${deviceOf(r)}</td><td class="nowrap"><code>${shortCommit(r)}</code></td><td class="num">${formatDuration(r.wallSeconds)}</td><td class="${`v-${p.input.comparison.verdict}`}">${p.input.comparison.verdict}${r.fault ? html` (fault ${r.fault})` : ''}</td></tr>`;
   });
   return page(
     'resnet-repro: reproduction scoreboard',
