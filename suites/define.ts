@@ -27,6 +27,12 @@ export interface TrainingPreset {
   readonly models?: readonly string[];
   /** Whether images/s is gated (tiny runs measure start-up more than training). */
   readonly gateThroughput: boolean;
+  /**
+   * The error metrics whose rows gate at this preset (default: all the
+   * suite's); the others are compared and reported. Each gated row splits
+   * the false-alarm rate, so a preset gates only what its seeds can bound.
+   */
+  readonly gatedErrors?: readonly TrainingMetric[];
   /** The harmful shifts that matter at this preset: the gate passes only when it can bound a regression below them. */
   readonly tolerance: Tolerance;
 }

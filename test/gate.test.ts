@@ -73,15 +73,23 @@ test('compare: new seeds of the same noise pass with exit 0, and every gated row
   const c = compare(ours, cifar10Depth, base(BASE));
   t.deepEqual(c.problems, []);
   t.is(c.exitCode, 0, rowsOf(c));
-  for (const r of c.rows.filter((row) => row.metric !== 'imagesPerSecond')) t.true(r.test!.detectable < 0.02, `${r.model} ${r.metric}`);
-  t.is(c.policy!.rowAlpha, 0.05 / 4, 'Bonferroni over the four gated error rows');
+  for (const r of c.rows.filter((row) => row.metric === 'testError')) t.true(r.test!.detectable < 0.02, `${r.model} ${r.metric}`);
+  t.is(c.policy!.rowAlpha, 0.05 / 2, 'Bonferroni over the gated rows: test error of two models (the nightly reports training error)');
+  t.true(c.rows.filter((r) => r.metric === 'trainError').every((r) => r.verdict === 'not-gated' && /reported, not gated, at preset nightly/.test(r.why)), rowsOf(c));
 });
 
 test('compare: a 2-point regression of one model over five seeds fails with exit 1 and names it', (t) => {
   const ours = fakeResults(cifar10Depth, 'nightly', { ...BASE, resnet56: errors(0.101, 0.099, 0.103, 0.1, 0.102) });
   const c = compare(ours, cifar10Depth, base(BASE));
   t.is(c.exitCode, 1);
-  t.deepEqual(c.rows.filter((r) => r.verdict === 'regression').map((r) => `${r.model} ${r.metric}`), ['resnet56 testError', 'resnet56 trainError']);
+  t.deepEqual(c.rows.filter((r) => r.verdict === 'regression').map((r) => `${r.model} ${r.metric}`), ['resnet56 testError']);
+});
+
+test('compare: a metric a preset reports but does not gate still breaks the gate at chance level', (t) => {
+  const ours = fakeResults(cifar10Depth, 'nightly', { ...BASE, resnet20: BASE.resnet20.map((r) => ({ ...r, trainError: 0.9 })) });
+  const c = compare(ours, cifar10Depth, base(BASE));
+  t.is(c.exitCode, 1);
+  t.deepEqual(c.rows.filter((r) => r.verdict === 'broken').map((r) => `${r.model} ${r.metric}`), ['resnet20 trainError']);
 });
 
 test('planted: results 25 points worse than a baseline recorded from the same kind of run never exit 0', (t) => {
@@ -148,7 +156,7 @@ test('planted: an empty or partial baseline is incomplete (exit 2), never a pass
   const b = base(BASE);
   const empty = compare(ours, cifar10Depth, { ...b, data: { ...b.data, metrics: {} } });
   t.is(empty.exitCode, 2);
-  t.regex(empty.problems.join('\n'), /has no testError, trainError for resnet20/);
+  t.regex(empty.problems.join('\n'), /has no testError for resnet20/);
   const { resnet56: _dropped, ...rest } = b.data.metrics;
   const partial = compare(ours, cifar10Depth, { ...b, data: { ...b.data, metrics: rest } });
   t.is(partial.exitCode, 2);

@@ -42,14 +42,12 @@ test('the smoke preset uses tiny widths on generated data; nightly uses real CIF
   t.true('dataset' in nightly && nightly.dataset === 'cifar10');
 });
 
-test('the cifar10-depth nightly samples eight seeds of each 20-layer net, split evenly over two shards', (t) => {
+test('the cifar10-depth nightly samples sixteen seeds of ResNet-20, eight per shard, and gates its test error only', (t) => {
   const units = expandUnits(resolveSettings(cifar10Depth, 'nightly', {}));
-  t.deepEqual([...new Set(units.map((u) => u.paperModel))], ['plain20', 'resnet20']);
+  t.deepEqual([...new Set(units.map((u) => u.paperModel))], ['resnet20']);
   t.is(units.length, 16);
-  for (const shard of [1, 2]) {
-    const mine = shardUnits(units, unitCost, shard, 2);
-    t.deepEqual(['plain20', 'resnet20'].map((m) => mine.filter((u) => u.paperModel === m).length), [4, 4]);
-  }
+  for (const shard of [1, 2]) t.is(shardUnits(units, unitCost, shard, 2).length, 8);
+  t.deepEqual(cifar10Depth.presets.nightly.gatedErrors, ['testError']);
 });
 
 test('command-line overrides replace preset settings; unknown models fail before any work', (t) => {

@@ -136,7 +136,8 @@ export function compare(results: ResultSet, suite: Suite, baseline: { path: stri
   const valuesOf = (model: string, metric: TrainingMetric) => runsOf(model).map((r) => metricValue(r, metric)).filter((v): v is number => v !== undefined);
   const preset = suite.presets[results.preset];
   const throughputGated = (b: Baseline) => preset.gateThroughput && sameDevice(b.backend, results.backend);
-  const gates = (metric: TrainingMetric, b: Baseline) => metric !== 'imagesPerSecond' || throughputGated(b);
+  const errorGated = (metric: TrainingMetric) => METRICS[metric].kind !== 'error' || (preset.gatedErrors?.includes(metric) ?? true);
+  const gates = (metric: TrainingMetric, b: Baseline) => errorGated(metric) && (metric !== 'imagesPerSecond' || throughputGated(b));
 
   if (baseline) {
     for (const model of models) {
@@ -183,7 +184,9 @@ export function compare(results: ResultSet, suite: Suite, baseline: { path: stri
         continue;
       }
       if (!gates(metric, baseline.data)) {
-        const why = preset.gateThroughput
+        const why = !errorGated(metric)
+          ? `reported, not gated, at preset ${results.preset}: it gates ${preset.gatedErrors!.join(', ')} only (README, "Power at nightly")`
+          : preset.gateThroughput
           ? `throughput is gated only against a baseline from the same machine (baseline: ${baseline.data.backend.gpuModel ?? describeCpu(baseline.data.backend)}; here: ${results.backend.gpuModel ?? describeCpu(results.backend)})`
           : `throughput is reported, not gated, at preset ${results.preset}`;
         rows.push(row('not-gated', why));
