@@ -113,10 +113,11 @@ export const CIFAR_PRESETS = {
   smoke: { dataset: 'synthetic', iterations: 40, seeds: 2, batchSize: 32, width: 4, trainLimit: 512, testLimit: 256, logEvery: 10, evalEvery: 20, gateThroughput: false, tolerance: { error: 0.1, throughput: 0.1, response: 0.1 } },
   /**
    * Real CIFAR-10, a shortened schedule (600 iterations, ~1.5 epochs, the
-   * paper's shape), two seeds. At 300 iterations the seeds of ResNet-56 were
-   * too far apart (63.9 % and 79.7 % training error) to separate it from
-   * plain-56 (at 600, seed 2 of ResNet-56 still lags: 54 % and 72 %). Each of
-   * cifar10-depth's two shards takes about 25 minutes on a 2-core CPU runner.
+   * paper's shape), two seeds per model unless a suite samples more
+   * (cifar10-depth gates on sixteen). At 300 iterations the seeds of
+   * ResNet-56 were too far apart (63.9 % and 79.7 % training error) to
+   * separate it from plain-56; a ResNet-20 run takes about 7 minutes on a
+   * 2-core CPU runner with native TensorFlow.
    */
   nightly: { dataset: 'cifar10', iterations: 600, seeds: 2, batchSize: 128, logEvery: 25, evalEvery: 300, gateThroughput: true, tolerance: { error: 0.02, throughput: 0.1, response: 0.05 } },
   full: { dataset: 'cifar10', iterations: 64_000, seeds: 5, batchSize: 128, logEvery: 100, evalEvery: 1_000, gateThroughput: true, tolerance: { error: 0.01, throughput: 0.1, response: 0.05 } },
