@@ -44,8 +44,9 @@ test('training output, gradients and moving statistics match tfjs-layers\' Batch
   fused.grads.forEach((g, i) => t.true(close(g, composite.grads[i]!, 1e-4), `gradient ${i}`));
   t.true(close(fused.dx, composite.dx, 1e-4), 'input gradient');
   t.true(close(fused.movingMean, composite.movingMean, 1e-5));
-  // n = 16·8·8 = 1024 values per channel: TensorFlow's moving variance uses n/(n−1).
-  const bessel = tf.getBackend() === 'tensorflow' ? 1024 / 1023 : 1;
+  // n = 16·8·8 = 1024 values per channel: ours averages the Bessel-corrected batch variance on every
+  // backend (as Caffe, PyTorch and TensorFlow's fused kernel); stock tfjs-layers the biased one.
+  const bessel = 1024 / 1023;
   // Two training applications from 1 with momentum 0.9: v = 0.81 + 0.19·batchVariance.
   const corrected = composite.movingVariance.map((v) => 0.81 + (v - 0.81) * bessel);
   t.true(close(fused.movingVariance, corrected, 1e-5), `${fused.movingVariance.slice(0, 3)} vs ${corrected.slice(0, 3)}`);
