@@ -191,32 +191,36 @@ class Highway19(nn.Module):
 # ── weights from the counter hash ──────────────────────────────────────────
 
 
-def fill(model, names, model_name):
-    """Every parameter and BN statistic from the hash, named by our layer; returns the list the test replays."""
-    filled_list = []
+def our_tensors(model, names):
+    """(our name, layout, tensor) for every parameter and BN statistic of the modules we name, in module order."""
     for module_name, module in model.named_modules():
         if module_name not in names:
             continue
         ours = names[module_name]
         if isinstance(module, (nn.Conv2d, nn.Linear)):
-            fan_in = module.weight[0].numel()
-            kind = 'conv' if isinstance(module, nn.Conv2d) else 'dense'
-            tensors = [('kernel', module.weight, math.sqrt(6.0 / fan_in), 0.0)]
+            yield f'{ours}/kernel', 'conv' if isinstance(module, nn.Conv2d) else 'dense', module.weight
             if module.bias is not None:
-                tensors.append(('bias', module.bias, 0.1, 0.0))
+                yield f'{ours}/bias', 'vector', module.bias
         elif isinstance(module, nn.BatchNorm2d):
-            # Non-trivial moving statistics, so inference and training differ.
-            kind = 'vector'
-            tensors = [('gamma', module.weight, 0.3, 1.0), ('beta', module.bias, 0.2, 0.0), ('moving_mean', module.running_mean, 0.2, 0.0), ('moving_variance', module.running_var, 0.4, 1.0)]
-        else:
-            continue
-        for suffix, param, scale, offset in tensors:
-            name = f'{ours}/{suffix}'
-            with torch.no_grad():
-                param.copy_(filled(f'{model_name}:{name}', tuple(param.shape), scale, offset))
-            filled_list.append({'name': name, 'kind': kind if suffix == 'kernel' else 'vector', 'shape': list(param.shape), 'scale': scale, 'offset': offset})
-    covered = {n for n in names}
-    missing = [m for m, mod in model.named_modules() if isinstance(mod, (nn.Conv2d, nn.Linear, nn.BatchNorm2d)) and m not in covered]
+            for suffix, t in (('gamma', module.weight), ('beta', module.bias), ('moving_mean', module.running_mean), ('moving_variance', module.running_var)):
+                yield f'{ours}/{suffix}', 'vector', t
+
+
+# (scale, offset) of the hashed values; kernels are He-scaled by fan-in. Non-trivial moving
+# statistics, so inference and training differ.
+FILL = {'bias': (0.1, 0.0), 'gamma': (0.3, 1.0), 'beta': (0.2, 0.0), 'moving_mean': (0.2, 0.0), 'moving_variance': (0.4, 1.0)}
+
+
+def fill(model, names, model_name):
+    """Every parameter and BN statistic from the hash, named by our layer; returns the list the test replays."""
+    filled_list = []
+    for name, kind, param in our_tensors(model, names):
+        suffix = name.rsplit('/', 1)[1]
+        scale, offset = (math.sqrt(6.0 / param[0].numel()), 0.0) if suffix == 'kernel' else FILL[suffix]
+        with torch.no_grad():
+            param.copy_(filled(f'{model_name}:{name}', tuple(param.shape), scale, offset))
+        filled_list.append({'name': name, 'kind': kind, 'shape': list(param.shape), 'scale': scale, 'offset': offset})
+    missing = [m for m, mod in model.named_modules() if isinstance(mod, (nn.Conv2d, nn.Linear, nn.BatchNorm2d)) and m not in names]
     if missing:
         raise SystemExit(f'{model_name}: modules without one of our names: {missing}')
     return filled_list
@@ -244,32 +248,12 @@ def caffe_sgd(model, decayed, velocity, lr, momentum=0.9, weight_decay=1e-4):
 
 def state_of(model, names):
     """Every trained tensor and BN statistic, by our name."""
-    out = {}
-    for module_name, module in model.named_modules():
-        if module_name not in names:
-            continue
-        ours = names[module_name]
-        if isinstance(module, (nn.Conv2d, nn.Linear)):
-            out[f'{ours}/kernel'] = b64(module.weight)
-            if module.bias is not None:
-                out[f'{ours}/bias'] = b64(module.bias)
-        elif isinstance(module, nn.BatchNorm2d):
-            for suffix, t in (('gamma', module.weight), ('beta', module.bias), ('moving_mean', module.running_mean), ('moving_variance', module.running_var)):
-                out[f'{ours}/{suffix}'] = b64(t)
-    return out
+    return {name: b64(t) for name, _, t in our_tensors(model, names)}
 
 
 def grads_of(model, names):
-    out = {}
-    for module_name, module in model.named_modules():
-        if module_name not in names:
-            continue
-        ours = names[module_name]
-        params = {'kernel': getattr(module, 'weight', None), 'bias': getattr(module, 'bias', None)} if isinstance(module, (nn.Conv2d, nn.Linear)) else {'gamma': module.weight, 'beta': module.bias} if isinstance(module, nn.BatchNorm2d) else {}
-        for suffix, p in params.items():
-            if p is not None:
-                out[f'{ours}/{suffix}'] = b64(p.grad)
-    return out
+    """The gradient of every parameter (not the BN statistics), by our name."""
+    return {name: b64(t.grad) for name, _, t in our_tensors(model, names) if isinstance(t, nn.Parameter)}
 
 
 LEARNING_RATES = [0.1, 0.1, 0.01]  # three steps, the rate cut by 10 before the third, as at 32k iterations
