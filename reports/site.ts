@@ -13,7 +13,7 @@ import { type Baseline, metricValue } from '../runners/compare/baseline.js';
 import type { Comparison, ComparisonRow } from '../runners/compare/compare.js';
 import { summarize } from '../runners/compare/stats.js';
 import { describeCpu } from '../runners/machine.js';
-import type { ResultSet } from '../runners/suite/results.js';
+import { commitOf, type ResultSet } from '../runners/suite/results.js';
 import { SUITES } from '../suites/index.js';
 import { paperValue } from '../runners/paper.js';
 import { curvePoints, errorCurvesSpec, rateDrops, responsePoints, responsesSpec, sparklineSpec, type TrendPoint, trendSpec } from './charts.js';
@@ -101,11 +101,6 @@ function groupByPaperTable(rows: readonly ComparisonRow[]): { title: string; row
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
   return [...groups].sort(([a], [b]) => (a.startsWith('Other') ? 1 : b.startsWith('Other') ? -1 : a.localeCompare(b))).map(([title, list]) => ({ title, rows: list }));
-}
-
-/** The commit results were made from: recorded with them, else by their first run. */
-function commitOf(results: ResultSet): { commit: string; dirty: boolean } | null {
-  return results.git ?? results.runs[0]?.record.git ?? null;
 }
 
 function shortCommit(results: ResultSet): string {

@@ -11,9 +11,9 @@ import { PRESETS, type Suite, type TrainingMetric } from '../../suites/define.js
 import { InputError } from '../errors.js';
 import { writeFileAtomically } from '../files.js';
 import { readVersionedJson } from '../json.js';
-import { BACKEND_CHOICES, BackendRecord, describeCpu } from '../machine.js';
+import { BackendRecord, describeCpu } from '../machine.js';
 import { BASELINES_DIR } from '../paths.js';
-import { checkConsistency, type ResultSet, SUITE_NAME, type UnitResult } from '../suite/results.js';
+import { checkConsistency, pathNames, type ResultSet, SUITE_NAME, type UnitResult } from '../suite/results.js';
 import { recipeSettings } from '../suite/units.js';
 import { summarize } from './stats.js';
 
@@ -66,15 +66,10 @@ export function metricValue(result: UnitResult, metric: TrainingMetric): number 
   return record.metrics[metric];
 }
 
-/**
- * Where a suite × preset × backend's baseline lives. The three names come
- * from files a user may hand us: only known values are accepted, so the path
- * cannot leave baselines/recorded/.
- */
+/** Where a suite × preset × backend's baseline lives, under baselines/recorded/ (`pathNames` checks the names). */
 export function defaultBaselinePath(suite: string, preset: string, backend: string): string {
-  const known = SUITE_NAME.test(suite) && (PRESETS as readonly string[]).includes(preset) && (BACKEND_CHOICES as readonly string[]).includes(backend);
-  if (!known) throw new InputError(`not a baseline name: suite "${suite}", preset "${preset}", backend "${backend}"`);
-  return join(BASELINES_DIR, 'recorded', suite, preset, `${backend}.json`);
+  const [s, p, b] = pathNames('baseline', suite, preset, backend);
+  return join(BASELINES_DIR, 'recorded', s, p, `${b}.json`);
 }
 
 /** Each seed's value of a metric, for the runs that yield it. */

@@ -7,22 +7,16 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { PRESETS } from '../../suites/define.js';
 import { InputError } from '../errors.js';
 import { ensureDir, writeFileAtomically } from '../files.js';
-import { BACKEND_CHOICES } from '../machine.js';
-import { readResults, type ResultSet, SUITE_NAME } from './results.js';
+import { commitOf, pathNames, readResults, type ResultSet } from './results.js';
 
 /** Adds `results` to the store; returns the file written, or the one already holding the same results. */
 export function appendToHistory(dir: string, results: ResultSet): string {
-  const { name } = results.suite;
-  if (!SUITE_NAME.test(name) || !(PRESETS as readonly string[]).includes(results.preset) || !(BACKEND_CHOICES as readonly string[]).includes(results.backend.name)) {
-    throw new InputError(`not a history path: suite "${name}", preset "${results.preset}", backend "${results.backend.name}"`);
-  }
-  const folder = join(dir, name, results.preset, results.backend.name);
+  const folder = join(dir, ...pathNames('history', results.suite.name, results.preset, results.backend.name));
   ensureDir(folder);
   const date = results.createdAt.replace(/[:.]/g, '-').replace(/[^0-9TZ-]/g, '');
-  const commit = results.git?.commit.slice(0, 7) ?? 'nogit';
+  const commit = commitOf(results)?.commit.slice(0, 7) ?? 'nogit';
   const text = `${JSON.stringify(results)}\n`;
   for (let k = 1; ; k++) {
     const path = join(folder, `${date}-${commit}${k > 1 ? `-${k}` : ''}.json`);

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { PRESETS, type Suite } from '../../suites/define.js';
 import { InputError } from '../errors.js';
 import { readVersionedJson } from '../json.js';
-import { BackendRecord, describeCpu } from '../machine.js';
+import { BACKEND_CHOICES, BackendRecord, describeCpu } from '../machine.js';
 import { FAULT_NAMES } from '../train/faults.js';
 import { RunRecord } from '../train/record.js';
 import { expandUnits, type ResolvedSettings } from './units.js';
@@ -15,6 +15,17 @@ export const RESULTS_SCHEMA_VERSION = 1 as const;
 
 /** Suite names become folder names (baselines/recorded/<suite>/…): lower-case letters, digits and dashes only. */
 export const SUITE_NAME = /^[a-z0-9][a-z0-9-]*$/;
+
+/**
+ * The folder names a suite × preset × backend becomes (a baseline, a history
+ * entry). They come from files a user may hand us: only known values are
+ * accepted, so the path cannot leave the folder it is made under.
+ */
+export function pathNames(what: string, suite: string, preset: string, backend: string): [string, string, string] {
+  const known = SUITE_NAME.test(suite) && (PRESETS as readonly string[]).includes(preset) && (BACKEND_CHOICES as readonly string[]).includes(backend);
+  if (!known) throw new InputError(`not a ${what} name: suite "${suite}", preset "${preset}", backend "${backend}"`);
+  return [suite, preset, backend];
+}
 
 /** Prefix of the CPU model of results merged from shards that ran on different machines. */
 const MIXED = 'mixed: ';
@@ -56,6 +67,11 @@ export const ResultSet = z.object({
 });
 export type ResultSet = z.infer<typeof ResultSet>;
 export type UnitResult = ResultSet['runs'][number];
+
+/** The commit results were made from: recorded with them, else (older results) by their first run. */
+export function commitOf(results: ResultSet): { commit: string; dirty: boolean } | null {
+  return results.git ?? results.runs[0]?.record.git ?? null;
+}
 
 export function readResults(path: string): ResultSet {
   return readVersionedJson(path, ResultSet, RESULTS_SCHEMA_VERSION, 'result set');
