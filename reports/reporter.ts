@@ -33,6 +33,15 @@ export function formatValue(metric: string, value: number | undefined): string {
   return Math.abs(value) >= 1e6 ? formatScientific(value) : String(Number(value.toPrecision(4)));
 }
 
+/** "1h 02m", "3m 07s", "12s": a duration (wall times, progress); "–" when unknown. */
+export function formatDuration(seconds: number | undefined): string {
+  if (seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return '–';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
 export function formatSummary(metric: string, s: { mean: number; std: number; n: number } | undefined): string {
   if (!s) return '–';
   if (EXACT_METRICS.has(metric)) return formatValue(metric, s.mean);

@@ -18,8 +18,7 @@ import { SUITES } from '../suites/index.js';
 import { paperValue } from '../runners/paper.js';
 import { curvePoints, errorCurvesSpec, rateDrops, responsePoints, responsesSpec, sparklineSpec, type TrendPoint, trendSpec } from './charts.js';
 import { html, type Markup, trusted } from './html.js';
-import { formatDelta, formatDetectable, formatPaper, formatSummary, formatValue, verdictLabel } from './reporter.js';
-import { formatDuration } from '../runners/commands/progress.js';
+import { formatDelta, formatDetectable, formatDuration, formatPaper, formatSummary, formatValue, verdictLabel } from './reporter.js';
 import { renderSvg } from './svg.js';
 
 export interface SiteInput {

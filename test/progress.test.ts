@@ -1,6 +1,7 @@
 /** Progress a person can follow in a terminal and in CI logs: the first step at once, elapsed time and ETA, a suite's ETA weighted by cost. */
 import test from 'ava';
-import { etaSeconds, formatDuration, progressLines } from '../runners/commands/progress.js';
+import { formatDuration } from '../reports/reporter.js';
+import { etaSeconds, progressLines } from '../runners/commands/progress.js';
 import { SuiteProgressTracker } from '../runners/suite/progress.js';
 import type { RunUnit } from '../runners/suite/units.js';
 

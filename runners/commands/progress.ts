@@ -1,15 +1,7 @@
 import cliProgress from 'cli-progress';
+import { formatDuration } from '../../reports/reporter.js';
 import type { SuiteProgress } from '../suite/progress.js';
 import type { ProgressEvent } from '../train/train.js';
-
-/** "1h 02m", "3m 07s", "12s": a duration for progress lines; "–" when unknown. */
-export function formatDuration(seconds: number | undefined): string {
-  if (seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return '–';
-  const s = Math.round(seconds);
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-}
 
 /** Time left at the pace of this process so far (a resumed run's earlier steps are not counted). */
 export function etaSeconds(e: Pick<ProgressEvent, 'iteration' | 'iterations' | 'startIteration' | 'elapsedSeconds'>): number | undefined {
@@ -17,10 +9,15 @@ export function etaSeconds(e: Pick<ProgressEvent, 'iteration' | 'iterations' | '
   return done > 0 ? (e.elapsedSeconds / done) * (e.iterations - e.iteration) : undefined;
 }
 
+/** "3m 07s elapsed, ETA 9m 59s": where a unit's training stands in time. */
+export function formatTiming(e: Pick<ProgressEvent, 'iteration' | 'iterations' | 'startIteration' | 'elapsedSeconds'>): string {
+  return `${formatDuration(e.elapsedSeconds)} elapsed, ETA ${formatDuration(etaSeconds(e))}`;
+}
+
 /** Plain progress lines for logs (CI): the first step, then one per training-curve point and per evaluation, with elapsed time and ETA. */
 export function progressLines(label: string, e: ProgressEvent, suite?: SuiteProgress): string {
   const at = `${label} it ${e.iteration}/${e.iterations}`;
-  const unit = `${formatDuration(e.elapsedSeconds)} elapsed, ETA ${formatDuration(etaSeconds(e))}`;
+  const unit = formatTiming(e);
   const time = suite ? `${unit} · suite ${(suite.fraction * 100).toFixed(0)}%, ${formatDuration(suite.elapsedSeconds)} elapsed, ETA ${formatDuration(suite.etaSeconds)}` : unit;
   const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
   let out = '';

@@ -6,7 +6,8 @@ import { type BackendRequest, describeBackend, initBackend, speedAdvice } from '
 import { UsageError } from '../errors.js';
 import { Option } from 'commander';
 import { MAX_BATCH, MAX_ITERATIONS, positive, type RegisterCommand, whole } from './options.js';
-import { etaSeconds, formatDuration, progressLines } from './progress.js';
+import { formatDuration } from '../../reports/reporter.js';
+import { formatTiming, progressLines } from './progress.js';
 import type { RunRecord } from '../train/record.js';
 import { DATASETS, type DatasetName, openDataset } from '../data/datasets.js';
 import { type ProgressEvent, train } from '../train/train.js';
@@ -57,7 +58,7 @@ function progressReporter(model: string): { onProgress: (e: ProgressEvent) => vo
   return {
     onProgress: (e) => {
       const done = e.iteration === e.iterations;
-      last = { ...last, time: done ? `done in ${formatDuration(e.elapsedSeconds)}` : `${formatDuration(e.elapsedSeconds)} elapsed, ETA ${formatDuration(etaSeconds(e))}` };
+      last = { ...last, time: done ? `done in ${formatDuration(e.elapsedSeconds)}` : formatTiming(e) };
       if (e.point) last = { ...last, loss: e.point.loss.toFixed(3), train: pct(e.point.trainError), ips: e.point.imagesPerSecond.toFixed(0) };
       if (e.test) last = { ...last, test: pct(e.test.testError) };
       if (!started) {

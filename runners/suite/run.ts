@@ -86,13 +86,12 @@ export async function runSuite(options: RunSuiteOptions): Promise<ResultSet> {
     log(`${suite.name} (${preset}): ${mine.length} of ${expected.length} runs on this shard, ${data.name}, ${training.iterations} iterations each`);
     const runs: UnitResult[] = [];
     const tracker = new SuiteProgressTracker(new Map(mine.map((u) => [u.id, unitCost(u)])));
-    const onProgress = options.onProgress && ((unit: RunUnit, e: ProgressEvent) => options.onProgress!(unit, e, tracker.update(unit, e)));
     for (const [i, unit] of mine.entries()) {
       if (options.shouldStop?.()) break;
       const dir = join(options.outDir, 'runs', unit.id);
       log(`[${i + 1}/${mine.length}] ${unit.id}`);
-      const { onProgress: _suiteLevel, ...rest } = options;
-      const record = await trainUnit(unit, dir, training, data, { ...rest, ...(onProgress ? { onProgress } : {}) });
+      const onProgress = options.onProgress && ((e: ProgressEvent) => options.onProgress!(unit, e, tracker.update(unit, e)));
+      const record = await trainUnit(unit, dir, training, data, options, onProgress);
       tracker.finish(unit);
       const responses = suite.layerResponses && record.status === 'completed' ? await readResponses(dir, data) : undefined;
       runs.push({ unit, dir: relative(options.outDir, dir), record, ...(responses ? { responses } : {}) });
@@ -161,7 +160,8 @@ async function trainUnit(
   dir: string,
   settings: ResolvedSettings,
   data: TrainingData,
-  options: Omit<RunSuiteOptions, 'onProgress'> & { readonly onProgress?: (unit: RunUnit, event: ProgressEvent) => void },
+  options: RunSuiteOptions,
+  onProgress: ((event: ProgressEvent) => void) | undefined,
 ): Promise<RunRecord> {
   const runFile = join(dir, 'run.json');
   let resume = false;
@@ -193,7 +193,7 @@ async function trainUnit(
     backend: options.backend,
     ...(options.fault ? { fault: options.fault } : {}),
     ...(options.log ? { log: options.log } : {}),
-    ...(options.onProgress ? { onProgress: (e: ProgressEvent) => options.onProgress!(unit, e) } : {}),
+    ...(onProgress ? { onProgress } : {}),
     ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}),
   });
 }

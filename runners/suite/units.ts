@@ -86,11 +86,20 @@ export function expandUnits(settings: ResolvedSettings | { readonly models: read
   });
 }
 
-/** Multiply-adds per image, from the built graph: training cost is proportional to it. */
+const costs = new Map<string, number>();
+
+/**
+ * Multiply-adds per image, from the built graph: training cost is proportional
+ * to it. Built once per model (sharding and suite progress both ask, for every seed).
+ */
 export function unitCost(unit: RunUnit): number {
+  const known = costs.get(unit.model);
+  if (known !== undefined) return known;
   const built = buildModel(parseModelName(unit.model), { init: 'zeros' });
   try {
-    return archFacts(built).multiplyAdds;
+    const cost = archFacts(built).multiplyAdds;
+    costs.set(unit.model, cost);
+    return cost;
   } finally {
     built.model.dispose();
     tf.disposeVariables();
