@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs';
 import { UsageError } from './errors.js';
-import { BACKEND_CHOICES, type BackendRecord, cpuIdentity, describeCpu, numericsEnv } from './machine.js';
+import { BACKEND_CHOICES, type BackendRecord, chooseNativeKernels, cpuIdentity, describeCpu, describeNativeKernels, numericsEnv } from './machine.js';
 import { installComposedFilterKernel } from './kernels/conv-filter-kernel.js';
 import { installNativeReluGradient } from './kernels/relu-gradient.js';
 import { buildModel } from './models/build.js';
@@ -93,6 +93,7 @@ async function load(choice: BackendChoice): Promise<{ versions: Record<string, s
     case 'tensorflow': {
       // TensorFlow's C++ start-up chatter (oneDNN, CPU features) unless the user asked for it.
       process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
+      chooseNativeKernels();
       // Importing registers the 'tensorflow' backend on the shared tfjs-core;
       // it throws when the package is present but its native binding is not.
       const mod = (await import(PACKAGE[choice])) as { version?: Record<string, string> };
@@ -163,7 +164,8 @@ export async function initBackend(request: BackendRequest, needs: BackendNeeds =
       cpuCores: cpu.cores,
       cpuFeatures: [...cpu.features],
       gpuModel: choice === 'tensorflow-gpu' ? gpuName() : null,
-      env: numericsEnv(),
+      // Only TensorFlow reads these (wasm and cpu are exact whatever they say).
+      env: choice === 'tensorflow' || choice === 'tensorflow-gpu' ? numericsEnv() : {},
       skipped,
     };
   }
@@ -181,7 +183,8 @@ function gpuName(): string {
 /** One line for logs, e.g. "backend: wasm (@tensorflow/tfjs 4.22.0, …)". */
 export function describeBackend(info: BackendInfo): string {
   const versions = Object.entries(info.versions).map(([k, v]) => `${k} ${v}`).join(', ');
-  return `backend: ${info.choice} (${versions}) on ${info.gpuModel ?? describeCpu(info)}`;
+  const kernels = info.choice === 'tensorflow' || info.choice === 'tensorflow-gpu' ? `, ${describeNativeKernels(info.env)}` : '';
+  return `backend: ${info.choice} (${versions}${kernels}) on ${info.gpuModel ?? describeCpu(info)}`;
 }
 
 /** The backend as results, run records and baselines record it. */

@@ -34,6 +34,7 @@ except RuntimeError:
     sys.modules['torchvision._meta_registrations'] = types.ModuleType('torchvision._meta_registrations')
 from torchvision.models import resnet as tv
 
+from train_pytorch import caffe_sgd
 from cifar_resnet import CifarResNet, ShortcutA
 
 OUT = os.path.join(os.path.dirname(__file__), '..', 'test', 'fixtures', 'conformance')
@@ -234,16 +235,6 @@ def images(name, n, side):
 
 def labels(name, n, classes):
     return torch.from_numpy((((uniform(name, n) + 1) / 2 * classes).astype(np.int64)).clip(0, classes - 1))
-
-
-def caffe_sgd(model, decayed, velocity, lr, momentum=0.9, weight_decay=1e-4):
-    """Caffe's SGD (the paper's framework): v ← μv + η(g + λw), w ← w − v; λ on kernels only."""
-    with torch.no_grad():
-        for name, p in model.named_parameters():
-            g = p.grad + (weight_decay * p if name in decayed else 0)
-            v = velocity.setdefault(name, torch.zeros_like(p))
-            v.mul_(momentum).add_(lr * g)
-            p.sub_(v)
 
 
 def state_of(model, names):

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import test from 'ava';
-import { BackendUnavailableError, initBackend } from '../runners/backend.js';
+import { BackendUnavailableError, describeBackend, initBackend } from '../runners/backend.js';
+import { chooseNativeKernels, describeNativeKernels } from '../runners/machine.js';
 
 // One process per test file: these tests switch the global backend in turn.
 test.serial('auto for training takes the best backend that passes a real training step', async (t) => {
@@ -40,4 +41,36 @@ test.serial('explicit cpu always loads', async (t) => {
   const info = await initBackend('cpu');
   t.is(info.tfjsBackend, 'cpu');
   t.is(info.device, 'cpu');
+});
+
+const avx2 = { model: 'AMD EPYC', cores: 2, features: ['avx', 'avx2', 'fma'] };
+
+test('on x86-64 with AVX2 oneDNN is turned on before TensorFlow loads, unless the user chose', (t) => {
+  const env: NodeJS.ProcessEnv = {};
+  chooseNativeKernels(env, avx2, 'x64');
+  t.is(env.TF_ENABLE_ONEDNN_OPTS, '1');
+  const chosen: NodeJS.ProcessEnv = { TF_ENABLE_ONEDNN_OPTS: '0' };
+  chooseNativeKernels(chosen, avx2, 'x64');
+  t.is(chosen.TF_ENABLE_ONEDNN_OPTS, '0');
+  // Unmeasured CPUs keep TensorFlow's own default.
+  for (const [cpu, arch] of [[{ ...avx2, features: ['avx'] }, 'x64'], [{ model: 'Neoverse', cores: 4, features: ['asimd'] }, 'arm64']] as const) {
+    const other: NodeJS.ProcessEnv = {};
+    chooseNativeKernels(other, cpu, arch);
+    t.false('TF_ENABLE_ONEDNN_OPTS' in other, arch);
+  }
+  t.is(describeNativeKernels({ TF_ENABLE_ONEDNN_OPTS: '1' }), 'oneDNN on');
+  t.is(describeNativeKernels({ TF_ENABLE_ONEDNN_OPTS: '0' }), 'oneDNN off');
+  t.regex(describeNativeKernels({}), /TensorFlow's default/);
+});
+
+test.serial('a native run records its kernel choice with the CPU identity; wasm and cpu record none', async (t) => {
+  const info = await initBackend('auto');
+  t.true(info.cpuCores > 0);
+  t.truthy(info.cpuModel);
+  if (info.choice === 'tensorflow' && process.arch === 'x64' && info.cpuFeatures.includes('avx2')) {
+    t.is(info.env.TF_ENABLE_ONEDNN_OPTS, process.env.TF_ENABLE_ONEDNN_OPTS ?? '1');
+    t.regex(describeBackend(info), /oneDNN (on|off)/);
+  }
+  const wasm = await initBackend('wasm');
+  t.deepEqual(wasm.env, {});
 });

@@ -17,7 +17,7 @@ test('every suite names buildable models, complete presets and claims about its 
     for (const m of suite.models) t.notThrows(() => parseModelName(m), `${suite.name}: ${m}`);
     if (suite.kind !== 'training') continue;
     for (const preset of PRESETS) {
-      for (const m of suite.presets[preset].models ?? []) t.notThrows(() => parseModelName(m), `${suite.name}/${preset}: ${m}`);
+      for (const m of suite.presets[preset]?.models ?? []) t.notThrows(() => parseModelName(m), `${suite.name}/${preset}: ${m}`);
     }
     for (const claim of suite.claims) {
       t.true(suite.models.includes(claim.lower) && suite.models.includes(claim.higher), `${suite.name}: claim ${claim.id}`);
@@ -48,6 +48,14 @@ test('the cifar10-depth nightly samples sixteen seeds of ResNet-20, eight per sh
   t.is(units.length, 16);
   for (const shard of [1, 2]) t.is(shardUnits(units, unitCost, shard, 2).length, 8);
   t.deepEqual(cifar10Depth.presets.nightly.gatedErrors, ['testError']);
+});
+
+test('the reduced preset is the paper\'s CIFAR schedule at 1/8 for ResNet-20; suites without it say which presets they have', (t) => {
+  const reduced = resolveSettings(cifar10Depth, 'reduced', {});
+  t.true('iterations' in reduced && reduced.iterations === 8_000 && reduced.batchSize === 128 && reduced.dataset === 'cifar10' && reduced.width === undefined);
+  t.deepEqual(expandUnits(reduced).map((u) => u.id), ['resnet20-s1']);
+  const highway = SUITES.find((s) => s.name === 'cifar10-highway')!;
+  t.throws(() => resolveSettings(highway, 'reduced', {}), { instanceOf: UsageError, message: /suite cifar10-highway has no preset "reduced"; its presets: smoke, nightly, full/ });
 });
 
 test('command-line overrides replace preset settings; unknown models fail before any work', (t) => {

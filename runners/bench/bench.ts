@@ -18,7 +18,8 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { max, mean, median, min, quantileSorted } from 'simple-statistics';
 import { Bench } from 'tinybench';
-import { type BackendChoice, type BackendInfo, initBackend } from '../backend.js';
+import { type BackendChoice, type BackendInfo, backendRecord, describeBackend, initBackend } from '../backend.js';
+import type { BackendRecord } from '../machine.js';
 import { openDataset } from '../data/datasets.js';
 import { rng } from '../data/rng.js';
 import { buildModel, decayedWeights } from '../models/build.js';
@@ -77,6 +78,8 @@ export interface BenchOptions {
   readonly rounds: number;
   /** Training-loop iterations timed per round for the harness overhead (0 skips it). */
   readonly loopIterations: number;
+  /** Also profile one training step per model (after the timed rounds, so it is warm). */
+  readonly profile?: boolean;
   /** Times the same models in another framework, interleaved with ours. */
   readonly reference?: ReferenceRunner;
   readonly log?: (line: string) => void;
@@ -86,9 +89,28 @@ export interface BenchReport {
   readonly createdAt: string;
   readonly batchSize: number;
   readonly rounds: number;
-  readonly backends: readonly Pick<BackendInfo, 'choice' | 'versions' | 'cpuModel' | 'gpuModel'>[];
+  /** Each backend as runs record it: versions, CPU identity (model, cores, vector extensions), native kernel settings. */
+  readonly backends: readonly (BackendRecord & { readonly choice: BackendChoice })[];
   readonly rows: BenchRow[];
   readonly paired: PairedFigure[];
+  /** With `profile`: one training step per model and backend (and the reference), time per kernel. */
+  readonly profiles?: StepProfile[];
+}
+
+/** Where one training step's time goes, by kernel (tfjs) or operator (PyTorch's profiler, self time). */
+export interface StepProfile {
+  readonly model: string;
+  readonly backend: string;
+  /** Wall time of the profiled step (profiling adds a little per kernel). */
+  readonly stepMs: number;
+  /** Heaviest first. */
+  readonly kernels: readonly KernelTime[];
+}
+
+export interface KernelTime {
+  readonly name: string;
+  readonly calls: number;
+  readonly totalMs: number;
 }
 
 /** Per-run milliseconds of `samples` timed runs after `warmup` untimed ones. */
@@ -107,29 +129,87 @@ const tinybenchBlock =
   };
 
 /** Forward pass and bare training step of one model on the active backend, built once for all rounds. */
-function modelBlocks(name: string, batchSize: number): { forward: Block; step: Block; dispose: () => void } {
+function modelBlocks(name: string, batchSize: number): { forward: Block; step: Block; profileStep: () => Promise<StepProfile>; dispose: () => void } {
   const spec = parseModelName(name);
   const built = buildModel(spec, { seed: 1 });
   const x = tf.randomNormal([batchSize, spec.inputSize, spec.inputSize, 3], 0, 1, 'float32', 1);
   const labels = tf.oneHot(tf.tensor1d(Array.from({ length: batchSize }, (_, i) => i % spec.numClasses), 'int32'), spec.numClasses);
   const variables = built.model.trainableWeights.map((w) => w.read() as tf.Variable);
   const sgd = new Sgd(SGD_RECIPE, new Set(decayedWeights(built).map((w) => w.name)));
+  // What the loop does per step, without batch preparation or bookkeeping.
+  const step = () =>
+    tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(labels, built.model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, variables);
+      value.dataSync();
+      sgd.apply(variables, grads, 0.01);
+    });
   return {
     forward: tinybenchBlock('forward', () => tf.tidy(() => void (built.model.apply(x, { training: false }) as tf.Tensor).dataSync())),
-    // What the loop does per step, without batch preparation or bookkeeping.
-    step: tinybenchBlock('train-step', () =>
-      tf.tidy(() => {
-        const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(labels, built.model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, variables);
-        value.dataSync();
-        sgd.apply(variables, grads, 0.01);
-      }),
-    ),
+    step: tinybenchBlock('train-step', step),
+    profileStep: async () => {
+      step(); // warm: the first step of a model allocates and picks kernels
+      const start = performance.now();
+      const calls = await selfTimes(() => step());
+      const stepMs = performance.now() - start;
+      return { model: spec.name, backend: tf.getBackend(), stepMs, kernels: byKernel(calls) };
+    },
     dispose: () => {
       sgd.dispose();
       built.model.dispose();
       tf.dispose([x, labels]);
     },
   };
+}
+
+/**
+ * Each kernel call of `f` with its self time. tf.profile lists a
+ * custom-gradient op (tfjs's fused conv2d, our fused batch norm) as an entry
+ * whose time includes the kernels it ran, which it lists too; the nesting is
+ * read by wrapping the engine's per-kernel profiler for the duration, so each
+ * millisecond is counted once. Work inside gradient functions that calls the
+ * backend directly (our FusedBatchNormGradV3 and ReluGrad) is not a kernel
+ * call and is not seen: it is in the step's wall time only.
+ */
+async function selfTimes(f: () => void): Promise<{ name: string; ms: number }[]> {
+  const profiler = (tf.engine() as unknown as { profiler: { profileKernel: (...args: unknown[]) => unknown } }).profiler;
+  const original = profiler.profileKernel;
+  const depths: number[] = []; // in completion order, as tf.profile lists the calls
+  let depth = 0;
+  profiler.profileKernel = function (this: unknown, ...args: unknown[]) {
+    depth++;
+    try {
+      return original.apply(this, args);
+    } finally {
+      depth--;
+      depths.push(depth);
+    }
+  };
+  let info: Awaited<ReturnType<typeof tf.profile>>;
+  try {
+    info = await tf.profile(() => f());
+  } finally {
+    profiler.profileKernel = original;
+  }
+  // A call completes after the calls nested in it: subtract their totals, gathered one level down.
+  const nested: number[] = [];
+  return info.kernels.map((k, i) => {
+    const d = depths[i] ?? 0;
+    const total = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+    const self = Math.max(0, total - (nested[d + 1] ?? 0));
+    nested[d + 1] = 0;
+    nested[d] = (nested[d] ?? 0) + total;
+    return { name: k.name === 'unnamed scope' ? 'custom-gradient op (fused batch norm)' : k.name, ms: self };
+  });
+}
+
+/** Kernel calls summed by name, heaviest first. */
+export function byKernel(calls: readonly { readonly name: string; readonly ms: number }[]): KernelTime[] {
+  const sums = new Map<string, KernelTime>();
+  for (const { name, ms } of calls) {
+    const s = sums.get(name) ?? { name, calls: 0, totalMs: 0 };
+    sums.set(name, { name, calls: s.calls + 1, totalMs: s.totalMs + ms });
+  }
+  return [...sums.values()].sort((a, b) => b.totalMs - a.totalMs);
 }
 
 /**
@@ -233,6 +313,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const rows: BenchRow[] = [];
   const figures: PairedFigure[] = [];
   const backends: BenchReport['backends'][number][] = [];
+  const profiles: StepProfile[] = [];
 
   const pipeline: Series = { model: 'cifar-augmentation', backend: 'js', task: 'pipeline', block: pipelineBlock(batchSize), rounds: [] };
   pipeline.rounds.push(await pipeline.block(Math.max(options.samples, 20), 2));
@@ -240,7 +321,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
 
   for (const choice of options.backends) {
     const info = await initBackend(choice, { gradients: true });
-    backends.push({ choice: info.choice, versions: info.versions, cpuModel: info.cpuModel, gpuModel: info.gpuModel });
+    backends.push({ choice: info.choice, ...backendRecord(info) });
+    options.log?.(describeBackend(info));
     for (const model of options.models) {
       const blocks = modelBlocks(model, batchSize);
       const name = parseModelName(model).name;
@@ -256,6 +338,10 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       // Step and loop stay adjacent in both orders: the overhead compares neighbours.
       try {
         await measureRounds(present([forward, step, loop, refStep, refForward]), options, `${info.choice}: ${name}`);
+        if (options.profile) {
+          profiles.push({ ...(await blocks.profileStep()), backend: info.choice });
+          if (reference) profiles.push(await reference.profile(name));
+        }
       } finally {
         blocks.dispose();
       }
@@ -274,5 +360,5 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       }
     }
   }
-  return { createdAt: new Date().toISOString(), batchSize, rounds: options.rounds, backends, rows, paired: figures };
+  return { createdAt: new Date().toISOString(), batchSize, rounds: options.rounds, backends, rows, paired: figures, ...(options.profile ? { profiles } : {}) };
 }

@@ -9,12 +9,15 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { UsageError } from '../errors.js';
 import { PACKAGE_ROOT } from '../paths.js';
+import type { StepProfile } from './bench.js';
 
 export interface ReferenceRunner {
   /** e.g. "pytorch 2.13.0+cpu" */
   readonly backend: string;
   /** Per-run milliseconds of `samples` timed runs after `warmup` untimed ones. */
   time(model: string, task: 'forward' | 'train-step', samples: number, warmup: number): Promise<number[]>;
+  /** One training step under the framework's profiler: self time per operator. */
+  profile(model: string): Promise<StepProfile>;
   close(): void;
 }
 
@@ -49,6 +52,13 @@ export async function startPytorch(batchSize: number): Promise<ReferenceRunner> 
       const reply = await next();
       if (typeof reply.error === 'string') throw failure(reply.error);
       return reply.times as number[];
+    },
+    async profile(model) {
+      child.stdin.write(`${JSON.stringify({ model, task: 'profile' })}\n`);
+      const reply = await next();
+      if (typeof reply.error === 'string') throw failure(reply.error);
+      const { stepMs, kernels } = reply as { stepMs: number; kernels: StepProfile['kernels'] };
+      return { model, backend: String(hello.backend), stepMs, kernels };
     },
     close() {
       child.stdin.end();

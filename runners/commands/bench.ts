@@ -1,12 +1,12 @@
 /** `resnet-repro bench`: the throughput table, with PyTorch beside it when asked. */
 import { existsSync, statSync } from 'node:fs';
 import { type BackendChoice, type BackendRequest, initBackend } from '../backend.js';
-import { type BenchReport, type PairedFigure, runBench } from '../bench/bench.js';
+import { type BenchReport, type PairedFigure, runBench, type StepProfile } from '../bench/bench.js';
 import { startPytorch } from '../bench/pytorch.js';
 import { UsageError } from '../errors.js';
 import { parseModelName } from '../models/names.js';
 import { writeFileAtomically } from '../files.js';
-import { BACKEND_CHOICES } from '../machine.js';
+import { BACKEND_CHOICES, describeCpu, describeNativeKernels } from '../machine.js';
 import { choiceList, MAX_BATCH, type RegisterCommand, whole } from './options.js';
 
 export interface BenchCommandOptions {
@@ -17,6 +17,31 @@ export interface BenchCommandOptions {
   loop: number;
   pytorch?: boolean;
   json?: string;
+  profile?: boolean;
+}
+
+/** Kernels shown per profile; the rest are summed into one line. */
+const PROFILE_TOP = 12;
+
+/** Each profiled step: its heaviest kernels with calls, milliseconds and share of the kernels' sum. */
+export function formatProfiles(profiles: readonly StepProfile[]): string {
+  return profiles
+    .map((p) => {
+      const sum = p.kernels.reduce((a, k) => a + k.totalMs, 0);
+      const shown = p.kernels.slice(0, PROFILE_TOP);
+      const rest = p.kernels.slice(PROFILE_TOP);
+      const unseen = p.stepMs - sum;
+      const rows = [
+        ...shown,
+        ...(rest.length > 0 ? [{ name: `(${rest.length} others)`, calls: rest.reduce((a, k) => a + k.calls, 0), totalMs: rest.reduce((a, k) => a + k.totalMs, 0) }] : []),
+        // tfjs: gradient functions that call the backend directly, and JavaScript; PyTorch: Python.
+        ...(unseen > 0 ? [{ name: '(outside any kernel)', calls: 0, totalMs: unseen }] : []),
+      ];
+      const width = Math.max(...rows.map((k) => k.name.length));
+      const lines = rows.map((k) => `  ${k.name.padEnd(width)}  ${String(k.calls).padStart(5)}  ${k.totalMs.toFixed(1).padStart(8)} ms  ${((100 * k.totalMs) / Math.max(sum, p.stepMs)).toFixed(1).padStart(5)} %`);
+      return [`profile ${p.model} on ${p.backend}: one training step, ${p.stepMs.toFixed(0)} ms wall while profiled; kernels (self time) sum to ${sum.toFixed(0)} ms`, ...lines].join('\n');
+    })
+    .join('\n\n');
 }
 
 const percent = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} %`;
@@ -40,7 +65,12 @@ export function formatBench(report: BenchReport): string {
         ...(outside ? [`  of which outside the step (batch preparation, bookkeeping), timed in the same iterations: ${range(outside, percent)}`] : []),
       ];
     });
+  const machines = report.backends.map((b) => {
+    const native = b.choice === 'tensorflow' || b.choice === 'tensorflow-gpu' ? ` (${describeNativeKernels(b.env ?? {})})` : '';
+    return `${b.choice}${native} on ${b.gpuModel ?? describeCpu(b)}`;
+  });
   const notes = [
+    ...machines,
     `images/s: median over ${report.rounds} round${report.rounds === 1 ? '' : 's'}; ratios are taken within each round (median, and the range over rounds); mean and p99 ms over all timed runs.`,
     ...overhead,
   ];
@@ -57,8 +87,9 @@ export async function benchCommand(models: string[], options: BenchCommandOption
   }
   const reference = options.pytorch ? await startPytorch(batch) : undefined;
   try {
-    const report = await runBench({ models: names, backends, batchSize: batch, samples, rounds, loopIterations, reference, log: (l) => process.stderr.write(`bench: ${l}\n`) });
+    const report = await runBench({ models: names, backends, batchSize: batch, samples, rounds, loopIterations, reference, profile: options.profile === true, log: (l) => process.stderr.write(`bench: ${l}\n`) });
     process.stdout.write(formatBench(report));
+    if (report.profiles) process.stdout.write(`\n${formatProfiles(report.profiles)}\n`);
     if (options.json) writeFileAtomically(options.json, `${JSON.stringify(report, null, 1)}\n`);
   } finally {
     reference?.close();
@@ -76,6 +107,7 @@ export const register: RegisterCommand = (program, cli) => {
     .option('--rounds <n>', 'rounds; each times every task in turn, ratios are taken within a round', whole('--rounds', 1, 1000), 3)
     .option('--loop <n>', 'training-loop iterations timed per round for the harness overhead (0 skips)', whole('--loop', 0, 100_000), 5)
     .option('--pytorch', 'time the same models in PyTorch (scripts/bench_pytorch.py; needs python3 and torch) in the same rounds, and print the ratio')
+    .option('--profile', 'also profile one training step per model: time per kernel (tf.profile), and per operator in PyTorch (torch.profiler) with --pytorch')
     .option('--json <file>', 'write the rows as JSON')
     .action(async (models: string[], options: BenchCommandOptions) => {
       await benchCommand(models, options, cli.backend());

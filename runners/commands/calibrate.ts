@@ -7,6 +7,7 @@ import { defaultBaselinePath, readBaseline } from '../compare/baseline.js';
 import { InputError, UsageError } from '../errors.js';
 import { writeFileAtomically } from '../files.js';
 import { calibrate, calibrationTable } from '../suite/calibrate.js';
+import { presetOf } from '../suite/units.js';
 import { FAULT_NAMES, FAULTS, type FaultName } from '../train/faults.js';
 import { choiceList, list, type RegisterCommand, whole } from './options.js';
 import { consoleProgress, MAX_SEEDS, presetOption, suiteByName, untilSignalled } from './shared.js';
@@ -32,7 +33,7 @@ export async function calibrateCommand(name: string, options: CalibrateOptions, 
   const path = options.baseline ?? defaultBaselinePath(suite.name, preset, backend.choice);
   const data = readBaseline(path);
   if (!data) throw new InputError(`no baseline at ${path} to calibrate against: record one first ("resnet-repro run ${suite.name} --preset ${preset}", then "baseline record")`);
-  const dataset = suite.presets[preset].dataset;
+  const dataset = presetOf(suite, preset).dataset;
   const outDir = options.out ?? join('results', `calibrate-${suite.name}-${preset}`);
   const { value: rows, stopped } = await untilSignalled((shouldStop) =>
     calibrate({

@@ -4,7 +4,7 @@ import { Option } from 'commander';
 import type { PresetName } from '../../suites/define.js';
 import { describeBackend, initBackend, speedAdvice } from '../backend.js';
 import { runSuite } from '../suite/run.js';
-import { parseShard } from '../suite/units.js';
+import { parseShard, presetOf } from '../suite/units.js';
 import { FAULT_NAMES, type FaultName } from '../train/faults.js';
 import { list, MAX_ITERATIONS, type RegisterCommand, whole } from './options.js';
 import { consoleProgress, type GateOutputOptions, gate, MAX_FIRST_SEED, MAX_SEEDS, presetOption, suiteByName, untilSignalled, withGateOutputs } from './shared.js';
@@ -26,7 +26,7 @@ export async function runCommand(name: string, options: RunOptions, backendReque
   const suite = suiteByName(name);
   const { preset } = options;
   const shard = options.shard ?? { index: 1, count: 1 };
-  const dataset = suite.kind === 'training' ? suite.presets[preset].dataset : undefined;
+  const dataset = suite.kind === 'training' ? presetOf(suite, preset).dataset : undefined;
   const dataDir = dataset && dataset !== 'synthetic' ? dataDirectory(options.data, dataset) : undefined;
   const backend = await initBackend(backendRequest, { gradients: suite.kind === 'training' });
   process.stderr.write(`${describeBackend(backend)}\n`);

@@ -15,7 +15,7 @@ import { InputError } from '../errors.js';
 import { describeCpu, sameDevice, sameNumerics } from '../machine.js';
 import { paperEntries, paperValue } from '../paper.js';
 import { checkConsistency, type ResultSet } from '../suite/results.js';
-import { recipeSettings } from '../suite/units.js';
+import { presetOf, recipeSettings } from '../suite/units.js';
 import { type Baseline, type BaselineSummary, metricValue } from './baseline.js';
 import { type GateRule, type ShiftTest, type Summary, summarize, testShift, welchGreater } from './stats.js';
 
@@ -134,7 +134,7 @@ export function compare(results: ResultSet, suite: Suite, baseline: { path: stri
   const models = [...new Set(results.expectedUnits.map((u) => u.paperModel))];
   const runsOf = (model: string) => results.runs.filter((r) => r.unit.paperModel === model);
   const valuesOf = (model: string, metric: TrainingMetric) => runsOf(model).map((r) => metricValue(r, metric)).filter((v): v is number => v !== undefined);
-  const preset = suite.presets[results.preset];
+  const preset = presetOf(suite, results.preset);
   const throughputGated = (b: Baseline) => preset.gateThroughput && sameDevice(b.backend, results.backend);
   const errorGated = (metric: TrainingMetric) => METRICS[metric].kind !== 'error' || (preset.gatedErrors?.includes(metric) ?? true);
   const gates = (metric: TrainingMetric, b: Baseline) => errorGated(metric) && (metric !== 'imagesPerSecond' || throughputGated(b));

@@ -4,7 +4,7 @@
  * machines deterministically, balanced by expected cost.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { PresetName, Suite, TrainingPreset } from '../../suites/define.js';
+import { type PresetName, PRESETS, type Suite, type TrainingPreset, type TrainingSuite } from '../../suites/define.js';
 import { UsageError } from '../errors.js';
 import { buildModel } from '../models/build.js';
 import { archFacts } from '../models/count.js';
@@ -47,15 +47,23 @@ export function recipeSettings(settings: Record<string, unknown>): string {
   return JSON.stringify(Object.fromEntries(Object.entries(settings).filter(([k]) => !SAMPLE_KEYS.has(k)).sort(([a], [b]) => a.localeCompare(b))));
 }
 
+/** A training suite's preset, or a usage error naming the ones it has. */
+export function presetOf(suite: TrainingSuite, preset: PresetName): TrainingPreset {
+  const found = suite.presets[preset];
+  if (found) return found;
+  const has = PRESETS.filter((p) => suite.presets[p] !== undefined);
+  throw new UsageError(`suite ${suite.name} has no preset "${preset}"; its presets: ${has.join(', ')}`);
+}
+
 export function resolveSettings(suite: Suite, preset: PresetName, overrides: Overrides): ResolvedSettings | { readonly models: readonly string[] } {
-  const models = overrides.models ?? (suite.kind === 'training' ? (suite.presets[preset].models ?? suite.models) : suite.models);
+  const models = overrides.models ?? (suite.kind === 'training' ? (presetOf(suite, preset).models ?? suite.models) : suite.models);
   if (models.length === 0) throw new UsageError(`no models to run: --models takes a comma-separated list, e.g. resnet20,plain20`);
   // Unknown models fail before any work; two names of one model would count its runs twice.
   const canonical = models.map((m) => parseModelName(m).name);
   const twice = canonical.filter((m, i) => canonical.indexOf(m) !== i);
   if (twice.length > 0) throw new UsageError(`--models names ${[...new Set(twice)].join(', ')} more than once`);
   if (suite.kind === 'architecture') return { models };
-  const base = suite.presets[preset];
+  const base = presetOf(suite, preset);
   for (const [name, value] of [['--seeds', overrides.seeds], ['--first-seed', overrides.firstSeed], ['--iterations', overrides.iterations]] as const) {
     if (value !== undefined && (!Number.isSafeInteger(value) || value < 1)) throw new UsageError(`${name} takes a positive whole number`);
   }

@@ -1,0 +1,169 @@
+/**
+ * Chart builders: pure functions from results to vega-lite specs, testable
+ * as data. Rendering (SVG in Node) is separate, in svg.ts.
+ */
+import { mean } from 'simple-statistics';
+const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+/** Curve points per paper model, over seeds at each iteration. */
+export function curvePoints(results) {
+    const groups = new Map();
+    for (const run of results.runs) {
+        const model = run.unit.paperModel;
+        for (const p of run.record.curves.train)
+            push(groups, `${model}\u0000training\u0000${p.iteration}`, p.trainError);
+        for (const p of run.record.curves.test)
+            push(groups, `${model}\u0000test\u0000${p.iteration}`, p.testError);
+    }
+    return [...groups].map(([key, values]) => {
+        const [model, kind, iteration] = key.split('\u0000');
+        return { model, kind, iteration: Number(iteration), error: 100 * mean(values), low: 100 * Math.min(...values), high: 100 * Math.max(...values), seeds: values.length };
+    });
+}
+/** Iterations at which a model's learning rate fell (the schedule's drops, as the runs logged them). */
+export function rateDrops(results) {
+    const drops = new Map();
+    for (const run of results.runs) {
+        const points = run.record.curves.train;
+        for (let i = 1; i < points.length; i++) {
+            if (points[i].learningRate < points[i - 1].learningRate) {
+                const model = run.unit.paperModel;
+                // A drop happens between two logged points: the earlier one bounds it.
+                drops.set(`${model}/${points[i - 1].iteration}`, { model, iteration: points[i - 1].iteration });
+            }
+        }
+    }
+    return [...drops.values()];
+}
+function push(map, key, value) {
+    const list = map.get(key);
+    if (list)
+        list.push(value);
+    else
+        map.set(key, [value]);
+}
+/** The curve key: line style and colour by kind, the paper's level a third entry. */
+const KINDS = { domain: ['training', 'test', "paper's final test error"], dash: [[4, 3], [1, 0], [2, 2]], colour: ['#7f7f7f', '#1f77b4', '#d62728'] };
+/**
+ * Fig. 4 / Fig. 6 as small multiples, one panel per model: training error
+ * thin and dashed, test error bold with the seeds' range shaded, the paper's
+ * final test error as a dotted level and the learning-rate drops as rules.
+ */
+export function errorCurvesSpec(points, paper, drops, title) {
+    const rows = [
+        ...points.map((p) => ({ type: 'curve', ...p })),
+        ...paper.map((p) => ({ type: 'paper', kind: KINDS.domain[2], ...p })),
+        ...drops.map((d) => ({ type: 'drop', ...d })),
+    ];
+    const kind = {
+        color: { field: 'kind', type: 'nominal', title: 'curve', scale: { domain: KINDS.domain, range: KINDS.colour }, legend: { labelLimit: 240 } },
+        strokeDash: { field: 'kind', type: 'nominal', title: 'curve', scale: { domain: KINDS.domain, range: KINDS.dash } },
+    };
+    const x = { field: 'iteration', type: 'quantitative', title: 'iteration (mini-batches)' };
+    const y = { field: 'error', type: 'quantitative', title: 'error (%)', scale: { zero: true } };
+    return {
+        $schema: SCHEMA,
+        title,
+        data: { values: rows },
+        columns: 3,
+        facet: { field: 'model', type: 'nominal', title: null },
+        spec: {
+            width: 300,
+            height: 190,
+            layer: [
+                { transform: [{ filter: "datum.type === 'drop'" }], mark: { type: 'rule', color: '#bbb' }, encoding: { x } },
+                { transform: [{ filter: "datum.type === 'curve' && datum.kind === 'test'" }], mark: { type: 'area', opacity: 0.18, color: KINDS.colour[1] }, encoding: { x, y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' } } },
+                {
+                    transform: [{ filter: "datum.type === 'curve'" }],
+                    // Points too: a run with one evaluation still shows its test error.
+                    mark: { type: 'line', interpolate: 'linear', point: { filled: true, size: 16 } },
+                    encoding: {
+                        x,
+                        y,
+                        ...kind,
+                        strokeWidth: { field: 'kind', type: 'ordinal', sort: KINDS.domain.slice(0, 2), legend: null, scale: { domain: KINDS.domain.slice(0, 2), range: [1, 2.5] } },
+                        tooltip: [{ field: 'model' }, { field: 'kind' }, { field: 'iteration', type: 'quantitative' }, { field: 'error', type: 'quantitative', format: '.2f', title: 'mean error (%)' }, { field: 'seeds', type: 'quantitative' }],
+                    },
+                },
+                { name: 'paper_level', transform: [{ filter: "datum.type === 'paper'" }], mark: { type: 'rule', strokeWidth: 1.5 }, encoding: { y, ...kind, tooltip: [{ field: 'model' }, { field: 'error', type: 'quantitative', title: "paper's test error (%)" }] } },
+            ],
+        },
+    };
+}
+/** Fig. 7's data: per model, the mean over seeds of each 3×3 layer's response std. */
+export function responsePoints(results) {
+    const byModel = new Map();
+    for (const run of results.runs) {
+        if (!run.responses)
+            continue;
+        const list = byModel.get(run.unit.paperModel) ?? [];
+        list.push(run.responses.map((r) => r.std));
+        byModel.set(run.unit.paperModel, list);
+    }
+    return [...byModel].flatMap(([model, seeds]) => {
+        const means = seeds[0].map((_, i) => seeds.reduce((s, run) => s + (run[i] ?? 0), 0) / seeds.length);
+        const ranks = [...means.keys()].sort((a, b) => means[b] - means[a]);
+        return means.map((std, i) => ({ model, layer: i + 1, rank: ranks.indexOf(i) + 1, std }));
+    });
+}
+/** Fig. 7: std of the responses in layer order (top) and sorted in descending order (bottom). */
+export function responsesSpec(points) {
+    const panel = (field, title) => ({
+        width: 560,
+        height: 200,
+        title,
+        mark: { type: 'line', point: true },
+        encoding: {
+            x: { field, type: 'quantitative', title: field === 'layer' ? 'layer index (original)' : 'layer index (sorted by magnitude)' },
+            y: { field: 'std', type: 'quantitative', title: 'std' },
+            color: { field: 'model', type: 'nominal' },
+        },
+    });
+    return {
+        $schema: SCHEMA,
+        data: { values: points },
+        vconcat: [panel('layer', 'Layer responses (Fig. 7, top)'), panel('rank', 'Sorted (Fig. 7, bottom)')],
+    };
+}
+const FAILED = ['regression', 'broken', 'diverged'];
+/** The x label of a history point: its date and short commit. */
+export const trendLabel = (p) => `${p.createdAt.slice(0, 10)} ${p.commit ?? ''}`.trim();
+/** History: one metric across results, the baseline's band (mean ± 2σ) and mean, regressions in red. */
+export function trendSpec(points, baseline, title, percent) {
+    const scale = percent ? 100 : 1;
+    // Dates alone can repeat (two runs a day): the label is made unique, in time order.
+    const values = points.map((p, i) => ({ label: `${trendLabel(p)}${points.slice(0, i).some((q) => trendLabel(q) === trendLabel(p)) ? ` #${i + 1}` : ''}`, value: p.value * scale, regression: FAILED.includes(p.verdict ?? '') ? 'regression' : 'no regression' }));
+    const x = { field: 'label', type: 'ordinal', title: 'run (date, commit)', sort: null, axis: { labelAngle: -40 } };
+    const layers = [];
+    if (baseline) {
+        const band = { low: (baseline.mean - 2 * baseline.std) * scale, high: (baseline.mean + 2 * baseline.std) * scale, mean: baseline.mean * scale };
+        layers.push({ data: { values: [band] }, mark: { type: 'rect', opacity: 0.15, color: '#4c78a8' }, encoding: { y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' } } }, { data: { values: [band] }, mark: { type: 'rule', strokeDash: [4, 3], color: '#4c78a8' }, encoding: { y: { field: 'mean', type: 'quantitative' } } });
+    }
+    layers.push({
+        data: { values },
+        mark: { type: 'line', point: { filled: true, size: 40 }, color: '#555' },
+        encoding: {
+            x,
+            y: { field: 'value', type: 'quantitative', title: percent ? `${title} (%)` : title, scale: { zero: false } },
+            color: { field: 'regression', type: 'nominal', title: null, scale: { domain: ['no regression', 'regression'], range: ['#555', '#d62728'] } },
+            tooltip: [{ field: 'label', title: 'run' }, { field: 'value', type: 'quantitative', format: '.3f' }, { field: 'regression' }],
+        },
+    });
+    return { $schema: SCHEMA, title, width: 300, height: 170, layer: layers };
+}
+/** A trend small enough for a table cell: no axes, the last point marked. */
+export function sparklineSpec(values) {
+    const data = values.map((value, i) => ({ i, value, last: i === values.length - 1 }));
+    return {
+        $schema: SCHEMA,
+        width: 110,
+        height: 26,
+        padding: 2,
+        config: { view: { stroke: null } },
+        data: { values: data },
+        layer: [
+            { mark: { type: 'line', color: '#1f77b4' }, encoding: { x: { field: 'i', type: 'quantitative', axis: null }, y: { field: 'value', type: 'quantitative', axis: null, scale: { zero: false } } } },
+            { transform: [{ filter: 'datum.last' }], mark: { type: 'point', filled: true, color: '#1f77b4', size: 20 }, encoding: { x: { field: 'i', type: 'quantitative', axis: null }, y: { field: 'value', type: 'quantitative', axis: null, scale: { zero: false } } } },
+        ],
+    };
+}
+//# sourceMappingURL=charts.js.map

@@ -1,0 +1,33 @@
+import { FAILING, formatDelta, formatDetectable, formatPaper, formatPolicy, formatSummary, verdictLabel } from './reporter.js';
+function table(header, rows) {
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    return [header, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
+}
+export const consoleReporter = {
+    name: 'console',
+    render(c) {
+        const lines = [`${c.suite.name} v${c.suite.version} (${c.suite.paper}), preset ${c.preset}, backend ${c.backend.name}`];
+        if (c.fault)
+            lines.push(`CALIBRATION RUN with planted fault "${c.fault}": not a measurement of the code as it is`);
+        lines.push(c.baseline ? `baseline: ${c.baseline.path} (recorded ${c.baseline.recordedAt})` : 'baseline: none');
+        const policy = formatPolicy(c);
+        if (policy)
+            lines.push(policy);
+        lines.push(table(['model', 'metric', 'ours', 'baseline', 'paper', 'Δ', 'detectable', 'verdict'], c.rows.map((r) => [r.model, r.metric, formatSummary(r.metric, r.ours), formatSummary(r.metric, r.baseline), formatPaper(r.metric, r.paper), formatDelta(r.metric, r.delta), formatDetectable(r), verdictLabel(r)])));
+        if (c.claims.length > 0) {
+            lines.push('claims:');
+            for (const claim of c.claims)
+                lines.push(`  ${claim.verdict.padEnd(12)} ${claim.text}${claim.gated ? '' : ' (reported, not gated at this preset)'} — ${claim.why}`);
+        }
+        for (const p of c.problems)
+            lines.push(`problem: ${p}`);
+        for (const r of c.rows.filter((row) => FAILING.has(row.verdict) || row.verdict === 'inconclusive'))
+            lines.push(`${r.verdict}: ${r.model} ${r.metric}: ${r.why}`);
+        const replayed = c.rows.filter((r) => r.replay).length;
+        if (replayed > 0)
+            lines.push(`replay: ${replayed} row(s) identical to the baseline seed for seed (same backend, versions and machine)`);
+        lines.push(`verdict: ${c.verdict.toUpperCase()} (exit ${c.exitCode})`);
+        return `${lines.join('\n')}\n`;
+    },
+};
+//# sourceMappingURL=console.js.map

@@ -1,0 +1,283 @@
+/**
+ * The static report site: an index of runs (newest first) and a page per
+ * suite run, with the comparison tables, the paper's error curves (Fig. 4/6),
+ * Fig. 7 where measured, throughput, history trends and the environment.
+ * Charts are pre-rendered SVG: pages work offline, from file:// or any static
+ * host, without JavaScript. Every table and curve has a CSV next to it.
+ */
+import { ensureDir, writeFileAtomically } from '../runners/files.js';
+import { join } from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import { metricValue } from '../runners/compare/baseline.js';
+import { summarize } from '../runners/compare/stats.js';
+import { describeCpu } from '../runners/machine.js';
+import { commitOf } from '../runners/suite/results.js';
+import { SUITES } from '../suites/index.js';
+import { paperValue } from '../runners/paper.js';
+import { curvePoints, errorCurvesSpec, rateDrops, responsePoints, responsesSpec, sparklineSpec, trendSpec } from './charts.js';
+import { html, trusted } from './html.js';
+import { formatDelta, formatDetectable, formatDuration, formatPaper, formatSummary, formatValue, verdictLabel } from './reporter.js';
+import { renderSvg } from './svg.js';
+const STYLE = `
+body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:1180px;padding:0 1rem;color:#222}
+table{border-collapse:collapse;margin:.5rem 0 1rem;max-width:100%}td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top}
+th{background:#f4f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums}td code{overflow-wrap:anywhere}
+.banner{padding:.75rem 1rem;border-radius:6px;font-weight:600;margin:1rem 0}
+.pass{background:#e3f6e3;color:#1a5e1a}.fail{background:#fde2e2;color:#8a1414}.incomplete,.inconclusive{background:#fff4d6;color:#7a5a00}
+.v-regression,.v-broken,.v-diverged,.v-fail,.v-fails{color:#a40000;font-weight:600}.v-pass,.v-holds{color:#1a6e1a}.v-inconclusive,.v-incomplete{color:#8a5a00;font-weight:600}.v-none{color:#888}
+figure{margin:1rem 0;max-width:100%;overflow:hidden}figure svg{max-width:100%;height:auto}figcaption{font-size:.9em;color:#555}.csv{font-size:.85em}code{background:#f4f4f4;padding:0 .2em}
+.nowrap{white-space:nowrap}.charts{display:flex;flex-wrap:wrap;gap:.5rem 1.5rem}.charts figure{margin:.25rem 0}.muted{color:#666;font-size:.9em}
+`;
+/** A file-name-safe slug of text from results. */
+export function slug(text) {
+    return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 120) || 'run';
+}
+function page(title, body) {
+    return html `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title}</title><style>${trusted(STYLE)}</style></head>
+<body>${body}</body></html>
+`.value;
+}
+/** Writes a CSV beside the page and returns a link to it. */
+function csvLink(dir, folder, name, rows) {
+    writeFileAtomically(join(dir, folder, name), stringify(rows, { header: true }));
+    return html `<a class="csv" href="${`${folder}/${name}`}" download>CSV</a>`;
+}
+function comparisonRows(rows) {
+    return rows.map((r) => ({
+        model: r.model,
+        metric: r.metric,
+        oursMean: r.ours?.mean,
+        oursStd: r.ours?.std,
+        oursN: r.ours?.n,
+        baselineMean: r.baseline?.mean,
+        baselineStd: r.baseline?.std,
+        baselineN: r.baseline?.n,
+        paper: r.paper?.value,
+        paperTable: r.paper?.table,
+        paperRow: r.paper?.row,
+        delta: r.delta,
+        detectable: r.test?.detectable,
+        tolerance: r.test?.tolerance,
+        verdict: r.verdict,
+        why: r.why,
+    }));
+}
+function comparisonTable(rows) {
+    return html `<table><thead><tr><th>model</th><th>metric</th><th>ours</th><th>baseline</th><th>paper</th><th>Δ</th><th>detectable</th><th>verdict</th></tr></thead><tbody>
+${rows.map((r) => html `<tr><td>${r.model}</td><td>${r.metric}</td><td class="num">${formatSummary(r.metric, r.ours)}</td><td class="num">${formatSummary(r.metric, r.baseline)}</td><td class="num">${formatPaper(r.metric, r.paper)}</td><td class="num">${formatDelta(r.metric, r.delta)}</td><td class="num">${formatDetectable(r)}</td><td class="${`v-${r.verdict}`}" title="${r.why}">${verdictLabel(r)}</td></tr>\n`)}</tbody></table>`;
+}
+/** One table per paper table the rows refer to, then the metrics the paper does not print. */
+function groupByPaperTable(rows) {
+    const groups = new Map();
+    for (const r of rows) {
+        const key = r.paper ? `Table ${r.paper.table}` : 'Other metrics (not in the paper)';
+        groups.set(key, [...(groups.get(key) ?? []), r]);
+    }
+    return [...groups].sort(([a], [b]) => (a.startsWith('Other') ? 1 : b.startsWith('Other') ? -1 : a.localeCompare(b))).map(([title, list]) => ({ title, rows: list }));
+}
+function shortCommit(results) {
+    const git = commitOf(results);
+    return git ? `${git.commit.slice(0, 7)}${git.dirty ? '+' : ''}` : 'not recorded';
+}
+function deviceOf(results) {
+    return results.backend.gpuModel ?? describeCpu(results.backend);
+}
+function environment(results) {
+    const git = commitOf(results);
+    const seeds = [...new Set(results.expectedUnits.map((u) => u.seed))];
+    const items = [
+        ['suite', `${results.suite.name} v${results.suite.version}`],
+        ['preset', results.preset],
+        ['backend', results.backend.name],
+        ['versions', Object.entries(results.backend.versions).map(([k, v]) => `${k} ${v}`).join(', ')],
+        ['device', deviceOf(results)],
+        ...(results.fault ? [['calibration fault', results.fault]] : []),
+        ['commit', git ? `${git.commit}${git.dirty ? ' (with uncommitted changes)' : ''}` : 'not recorded with these results'],
+        ...(seeds.length > 0 ? [['seeds', seeds.join(', ')]] : []),
+        ['shards', `${results.shards.included.join(', ')} of ${results.shards.count}`],
+        ['created', results.createdAt],
+        ['wall time', formatDuration(results.wallSeconds)],
+    ];
+    const settings = Object.entries(results.settings).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)]);
+    return html `<div class="charts"><table>${items.map(([k, v]) => html `<tr><th>${k}</th><td><code>${v}</code></td></tr>`)}</table>
+<table><thead><tr><th colspan="2">settings</th></tr></thead>${settings.map(([k, v]) => html `<tr><th>${k}</th><td><code>${v}</code></td></tr>`)}</table></div>`;
+}
+function throughputRows(results) {
+    const models = [...new Set(results.runs.map((r) => r.unit.paperModel))];
+    return models.map((model) => {
+        const runs = results.runs.filter((r) => r.unit.paperModel === model);
+        const ips = runs.map((r) => metricValue(r, 'imagesPerSecond')).filter((v) => v !== undefined);
+        const s = ips.length > 0 ? summarize(ips) : undefined;
+        return {
+            model,
+            imagesPerSecond: s?.mean,
+            std: s?.std,
+            n: s?.n,
+            pipelineImagesPerSecond: runs[0]?.record.pipelineImagesPerSecond,
+            inputWaitSeconds: runs.reduce((t, r) => t + r.record.inputWaitSeconds, 0),
+        };
+    });
+}
+/** The gate's verdict on one model × metric of a comparison. */
+const rowVerdict = (input, model, metric) => input.comparison.rows.find((r) => r.model === model && r.metric === metric)?.verdict;
+/** Trend charts side by side: one per model for the suite's first metric, across the history of this suite × preset × backend. */
+async function historySection(dir, folder, input, history) {
+    if (history.length < 2 || input.suite.kind !== 'training')
+        return html `<p>History appears once there are two or more results of this suite, preset and backend (keep them with <code>run --history DIR</code>, draw them with <code>report --history DIR</code>).</p>`;
+    const metric = input.suite.metrics[0];
+    const models = [...new Set(history.flatMap((h) => h.results.runs.map((r) => r.unit.paperModel)))];
+    const charts = [];
+    const csv = [];
+    for (const model of models) {
+        const points = history
+            .map((h) => {
+            const values = h.results.runs.filter((r) => r.unit.paperModel === model).map((r) => metricValue(r, metric)).filter((v) => v !== undefined);
+            const git = commitOf(h.results);
+            const verdict = rowVerdict(h, model, metric);
+            return values.length > 0 ? { createdAt: h.results.createdAt, ...(git ? { commit: git.commit.slice(0, 7) } : {}), value: summarize(values).mean, ...(verdict ? { verdict } : {}) } : undefined;
+        })
+            .filter((p) => p !== undefined);
+        csv.push(...points.map((p) => ({ model, metric, ...p })));
+        const band = input.baseline?.metrics[model]?.[metric];
+        charts.push(html `<figure>${trusted(await renderSvg(trendSpec(points, band, `${model} ${metric}`, /Error$/.test(metric))))}</figure>`);
+    }
+    return html `<div class="charts">${charts}</div><p class="muted">Shaded: the baseline's mean ± 2σ over seeds; dashed: its mean. Red points: runs the gate called a regression. ${csvLink(dir, folder, 'history.csv', csv)}</p>`;
+}
+/** What the banner says: what was checked, against what. */
+function verdictText(input) {
+    const { comparison, suite } = input;
+    if (suite.kind === 'architecture') {
+        return {
+            pass: `PASS: every depth, parameter count and FLOP count matches the paper (${suite.paper})`,
+            fail: `FAIL: a count differs from the paper (${suite.paper})`,
+            incomplete: 'INCOMPLETE: models are missing (see below)',
+            inconclusive: 'INCONCLUSIVE',
+        }[comparison.verdict];
+    }
+    return {
+        pass: 'PASS: every gated shift is bounded below its tolerance, or replays the baseline',
+        fail: 'FAIL: regression, run at chance, diverged run or failed claim',
+        incomplete: comparison.baseline ? 'INCOMPLETE: not gated (see below)' : 'INCOMPLETE: no recorded baseline for this suite, preset and backend, so nothing was gated',
+        inconclusive: 'INCONCLUSIVE: these seeds cannot rule out a regression of the tolerance',
+    }[comparison.verdict];
+}
+async function suitePage(dir, file, input, history) {
+    const { results, comparison, suite } = input;
+    const folder = file.replace(/\.html$/, '');
+    ensureDir(join(dir, folder));
+    const sections = [];
+    for (const [i, group] of groupByPaperTable(comparison.rows).entries()) {
+        sections.push(html `<h3>${group.title}</h3>${comparisonTable(group.rows)}${csvLink(dir, folder, `table-${i + 1}.csv`, comparisonRows(group.rows))}`);
+    }
+    if (comparison.claims.length > 0) {
+        const claimRows = comparison.claims.map((c) => ({ claim: c.text, verdict: c.verdict, gated: c.gated, evidence: c.why }));
+        sections.push(html `<h3>Claims</h3><table><thead><tr><th>claim</th><th>verdict</th><th>evidence</th></tr></thead><tbody>${comparison.claims.map((c) => html `<tr><td>${c.text}${c.gated ? '' : ' (not gated at this preset)'}</td><td class="${`v-${c.verdict}`}">${c.verdict}</td><td>${c.why}</td></tr>`)}</tbody></table>${csvLink(dir, folder, 'claims.csv', claimRows)}`);
+    }
+    if (suite.kind === 'training') {
+        const points = curvePoints(results);
+        const models = [...new Set(points.map((p) => p.model))];
+        const paper = models.flatMap((model) => {
+            const entry = paperValue(model, 'testError');
+            return entry ? [{ model, error: entry.value * 100, table: entry.table }] : [];
+        });
+        const curves = await renderSvg(errorCurvesSpec(points, paper, rateDrops(results), `${suite.title}: error curves (${suite.paper})`));
+        const iterations = results.settings.iterations;
+        const paperNote = paper.length > 0
+            ? html ` Dotted red: the paper's final test error (Table ${[...new Set(paper.map((p) => p.table))].join(', ')}), reached with the paper's full schedule${iterations ? html `; this preset trains ${iterations.toLocaleString('en-US')} iterations` : ''}.`
+            : '';
+        sections.push(html `<h2>Error curves</h2><figure>${trusted(curves)}<figcaption>Dashed grey: training error (running, over each log window); solid blue: test error, the mean over seeds, shaded from the lowest to the highest seed.${paperNote} Grey rules: the learning rate divided by 10. ${csvLink(dir, folder, 'curves.csv', points)}</figcaption></figure>`);
+        const responses = responsePoints(results);
+        if (responses.length > 0) {
+            sections.push(html `<h2>Layer responses (Fig. 7)</h2><figure>${trusted(await renderSvg(responsesSpec(responses)))}<figcaption>Std of each 3×3 layer's output after BN, before ReLU and addition. ${csvLink(dir, folder, 'responses.csv', responses)}</figcaption></figure>`);
+        }
+        const throughput = throughputRows(results);
+        sections.push(html `<h2>Throughput</h2><table><thead><tr><th>model</th><th>training images/s</th><th>pipeline images/s (alone)</th><th>input wait (s)</th></tr></thead><tbody>${throughput.map((t) => html `<tr><td>${t.model}</td><td class="num">${formatSummary('imagesPerSecond', t.imagesPerSecond === undefined ? undefined : { mean: t.imagesPerSecond, std: t.std, n: t.n })}</td><td class="num">${t.pipelineImagesPerSecond?.toFixed(0)}</td><td class="num">${t.inputWaitSeconds.toFixed(1)}</td></tr>`)}</tbody></table>${csvLink(dir, folder, 'throughput.csv', throughput)}`);
+        sections.push(html `<h2>History</h2>${await historySection(dir, folder, input, history)}`);
+    }
+    const baselineNote = suite.kind === 'architecture'
+        ? html `Baseline: the paper itself: counts from the built graphs are exact and compared with ${suite.paper} as printed.`
+        : comparison.baseline
+            ? html `Baseline: <code>${comparison.baseline.path}</code> (recorded ${comparison.baseline.recordedAt}). Paper numbers are the paper's, compared against, never ours.`
+            : html `Baseline: none recorded for this suite, preset and backend. Paper numbers are the paper's, shown beside ours, never ours.`;
+    const body = html `<p><a href="index.html">← scoreboard</a></p>
+<h1>${suite.title}</h1><p>${suite.paper} · preset <code>${results.preset}</code> · backend <code>${results.backend.name}</code> · ${deviceOf(results)} · commit <code>${shortCommit(results)}</code></p>
+<div class="${`banner ${comparison.verdict}`}" id="verdict">${verdictText(input)}</div>
+${comparison.problems.length > 0 ? html `<ul>${comparison.problems.map((p) => html `<li>${p}</li>`)}</ul>` : ''}
+<h2>Comparison</h2><p>${baselineNote}</p>
+${sections}
+<h2>Environment</h2>${environment(results)}`;
+    writeFileAtomically(join(dir, file), page(`${suite.name} ${results.preset} ${results.createdAt}`, body));
+}
+/** The headline of a comparison: the first model of the suite with both our number and the paper's. */
+function headline(input) {
+    const { comparison, suite } = input;
+    if (suite.kind === 'architecture') {
+        const passed = comparison.rows.filter((r) => r.verdict === 'pass').length;
+        return { text: `${passed} of ${comparison.rows.length} counts match`, value: passed };
+    }
+    const order = (m) => (suite.models.indexOf(m) + 1 || 1e9);
+    const row = comparison.rows.filter((r) => r.metric === 'testError' && r.paper && r.ours).sort((a, b) => order(a.model) - order(b.model))[0];
+    if (!row)
+        return { text: '–' };
+    return { text: `${row.model} test error ${formatValue(row.metric, row.ours.mean)} · paper ${formatPaper(row.metric, row.paper)}`, value: row.ours.mean };
+}
+/** The least sensitive gated row: what this comparison as a whole could detect. */
+function worstDetectable(input) {
+    const gated = input.comparison.rows.filter((r) => r.test && /Error/.test(r.metric));
+    const worst = gated.sort((a, b) => b.test.detectable - a.test.detectable)[0];
+    return worst ? `${formatDetectable(worst)} ${worst.model}` : '–';
+}
+/** The index: a scoreboard of the paper (one row per suite, per preset and backend it ran on), then every run's provenance. */
+async function indexPage(pages) {
+    const key = (p) => `${p.input.results.suite.name}/${p.input.results.preset}/${p.input.results.backend.name}`;
+    const rows = [];
+    for (const suite of SUITES) {
+        const mine = pages.filter((p) => p.input.suite.name === suite.name);
+        const groups = [...new Set(mine.map(key))].sort();
+        if (groups.length === 0) {
+            rows.push(html `<tr><td>${suite.paper}</td><td>${suite.title}<br><code>${suite.name}</code></td><td colspan="6" class="v-none">not run yet</td></tr>`);
+            continue;
+        }
+        for (const [i, group] of groups.entries()) {
+            const runs = mine.filter((p) => key(p) === group); // newest first
+            const latest = runs[0];
+            const trendValues = [...runs].reverse().map((p) => headline(p.input).value).filter((v) => v !== undefined);
+            const trend = trendValues.length >= 2 ? trusted(await renderSvg(sparklineSpec(trendValues))) : html `<span class="muted">${runs.length} run${runs.length === 1 ? '' : 's'}</span>`;
+            const r = latest.input.results;
+            rows.push(html `<tr>${i === 0 ? html `<td rowspan="${String(groups.length)}">${suite.paper}</td><td rowspan="${String(groups.length)}">${suite.title}<br><code>${suite.name}</code></td>` : ''}<td>${r.preset} · ${r.backend.name}</td><td class="${`v-${latest.input.comparison.verdict}`}"><a href="${latest.file}">${latest.input.comparison.verdict}</a></td><td>${headline(latest.input).text}</td><td class="num">${worstDetectable(latest.input)}</td><td>${trend}</td><td>${r.createdAt.slice(0, 10)}</td></tr>`);
+        }
+    }
+    const provenance = pages.map((p) => {
+        const r = p.input.results;
+        return html `<tr><td>${r.createdAt.replace('T', ' ').slice(0, 16)}</td><td><a href="${p.file}">${r.suite.name}</a></td><td>${r.preset}</td><td>${r.backend.name}<br><span class="muted">${Object.entries(r.backend.versions).map(([k, v]) => `${k} ${v}`).join(', ')}</span></td><td>${deviceOf(r)}</td><td class="nowrap"><code>${shortCommit(r)}</code></td><td class="num">${formatDuration(r.wallSeconds)}</td><td class="${`v-${p.input.comparison.verdict}`}">${p.input.comparison.verdict}${r.fault ? html ` (fault ${r.fault})` : ''}</td></tr>`;
+    });
+    return page('resnet-repro: reproduction scoreboard', html `<h1>Reproducing “Deep Residual Learning for Image Recognition”</h1>
+<p>He et al., CVPR 2016. Each row is a part of the paper; each cell the latest result per preset and backend against its recorded baseline (the verdict) and the paper (the headline). <em>Detectable</em> is the smallest regression the latest comparison could have caught, against its tolerance.</p>
+<table id="scoreboard"><thead><tr><th>paper</th><th>suite</th><th>preset · backend</th><th>verdict</th><th>headline: ours · paper</th><th>detectable</th><th>trend</th><th>latest</th></tr></thead><tbody>${rows}</tbody></table>
+<h2>Runs</h2><p class="muted">Newest first. Commit <code>+</code>: with uncommitted changes.</p>
+<table id="runs"><thead><tr><th>created (UTC)</th><th>suite</th><th>preset</th><th>backend</th><th>device</th><th>commit</th><th>wall time</th><th>verdict</th></tr></thead><tbody>${provenance}</tbody></table>`);
+}
+/** Writes the site; returns the pages, newest first. */
+export async function writeSite(outDir, inputs) {
+    ensureDir(outDir);
+    const sorted = [...inputs].sort((a, b) => b.results.createdAt.localeCompare(a.results.createdAt));
+    const pages = [];
+    const used = new Set();
+    for (const input of sorted) {
+        const r = input.results;
+        let file = `${slug(`${r.suite.name}-${r.preset}-${r.backend.name}-${r.createdAt}`)}.html`;
+        for (let i = 2; used.has(file); i++)
+            file = file.replace(/(-\d+)?\.html$/, `-${i}.html`);
+        used.add(file);
+        const history = sorted
+            .filter((h) => h.results.suite.name === r.suite.name && h.results.preset === r.preset && h.results.backend.name === r.backend.name)
+            .reverse();
+        await suitePage(outDir, file, input, history);
+        pages.push({ file, input });
+    }
+    writeFileAtomically(join(outDir, 'index.html'), await indexPage(pages));
+    return pages;
+}
+//# sourceMappingURL=site.js.map

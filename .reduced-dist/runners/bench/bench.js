@@ -1,0 +1,258 @@
+/**
+ * `resnet-repro bench`: throughput of the forward pass and of a training step
+ * (images/s, mean and p99 step time; warm-up excluded) per model × backend,
+ * measured with tinybench; the input pipeline on its own; our training loop
+ * against a bare step on the same batch size (the harness overhead); and,
+ * when given, a reference framework on the same models.
+ *
+ * This machine's speed drifts by tens of percent over minutes, so a ratio of
+ * two figures measured minutes apart says little. Every figure is therefore
+ * measured in rounds: each round times every task of a model in turn (the
+ * order reversed every other round), and ratios are taken within a round,
+ * then summarised by their median and range over the rounds.
+ * Benchmarks are commands whose numbers are written down, never assertions.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { max, mean, median, min, quantileSorted } from 'simple-statistics';
+import { Bench } from 'tinybench';
+import { backendRecord, describeBackend, initBackend } from '../backend.js';
+import { openDataset } from '../data/datasets.js';
+import { rng } from '../data/rng.js';
+import { buildModel, decayedWeights } from '../models/build.js';
+import { parseModelName } from '../models/names.js';
+import { SGD_RECIPE } from '../train/schedule.js';
+import { Sgd } from '../train/sgd.js';
+import { train } from '../train/train.js';
+/** A block timed by tinybench. */
+const tinybenchBlock = (name, fn) => async (samples, warmup) => {
+    const bench = new Bench({ iterations: samples, time: 0, warmup: warmup > 0, warmupIterations: warmup, warmupTime: 0, retainSamples: true });
+    bench.add(name, fn);
+    await bench.run();
+    const result = bench.tasks[0].result;
+    if (result.state !== 'completed')
+        throw new Error(`benchmark ${name} ${result.state}${'error' in result ? `: ${String(result.error)}` : ''}`);
+    return [...(result.latency.samples ?? [])];
+};
+/** Forward pass and bare training step of one model on the active backend, built once for all rounds. */
+function modelBlocks(name, batchSize) {
+    const spec = parseModelName(name);
+    const built = buildModel(spec, { seed: 1 });
+    const x = tf.randomNormal([batchSize, spec.inputSize, spec.inputSize, 3], 0, 1, 'float32', 1);
+    const labels = tf.oneHot(tf.tensor1d(Array.from({ length: batchSize }, (_, i) => i % spec.numClasses), 'int32'), spec.numClasses);
+    const variables = built.model.trainableWeights.map((w) => w.read());
+    const sgd = new Sgd(SGD_RECIPE, new Set(decayedWeights(built).map((w) => w.name)));
+    // What the loop does per step, without batch preparation or bookkeeping.
+    const step = () => tf.tidy(() => {
+        const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(labels, built.model.apply(x, { training: true })), variables);
+        value.dataSync();
+        sgd.apply(variables, grads, 0.01);
+    });
+    return {
+        forward: tinybenchBlock('forward', () => tf.tidy(() => void built.model.apply(x, { training: false }).dataSync())),
+        step: tinybenchBlock('train-step', step),
+        profileStep: async () => {
+            step(); // warm: the first step of a model allocates and picks kernels
+            const start = performance.now();
+            const calls = await selfTimes(() => step());
+            const stepMs = performance.now() - start;
+            return { model: spec.name, backend: tf.getBackend(), stepMs, kernels: byKernel(calls) };
+        },
+        dispose: () => {
+            sgd.dispose();
+            built.model.dispose();
+            tf.dispose([x, labels]);
+        },
+    };
+}
+/**
+ * Each kernel call of `f` with its self time. tf.profile lists a
+ * custom-gradient op (tfjs's fused conv2d, our fused batch norm) as an entry
+ * whose time includes the kernels it ran, which it lists too; the nesting is
+ * read by wrapping the engine's per-kernel profiler for the duration, so each
+ * millisecond is counted once. Work inside gradient functions that calls the
+ * backend directly (our FusedBatchNormGradV3 and ReluGrad) is not a kernel
+ * call and is not seen: it is in the step's wall time only.
+ */
+async function selfTimes(f) {
+    const profiler = tf.engine().profiler;
+    const original = profiler.profileKernel;
+    const depths = []; // in completion order, as tf.profile lists the calls
+    let depth = 0;
+    profiler.profileKernel = function (...args) {
+        depth++;
+        try {
+            return original.apply(this, args);
+        }
+        finally {
+            depth--;
+            depths.push(depth);
+        }
+    };
+    let info;
+    try {
+        info = await tf.profile(() => f());
+    }
+    finally {
+        profiler.profileKernel = original;
+    }
+    // A call completes after the calls nested in it: subtract their totals, gathered one level down.
+    const nested = [];
+    return info.kernels.map((k, i) => {
+        const d = depths[i] ?? 0;
+        const total = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+        const self = Math.max(0, total - (nested[d + 1] ?? 0));
+        nested[d + 1] = 0;
+        nested[d] = (nested[d] ?? 0) + total;
+        return { name: k.name === 'unnamed scope' ? 'custom-gradient op (fused batch norm)' : k.name, ms: self };
+    });
+}
+/** Kernel calls summed by name, heaviest first. */
+export function byKernel(calls) {
+    const sums = new Map();
+    for (const { name, ms } of calls) {
+        const s = sums.get(name) ?? { name, calls: 0, totalMs: 0 };
+        sums.set(name, { name, calls: s.calls + 1, totalMs: s.totalMs + ms });
+    }
+    return [...sums.values()].sort((a, b) => b.totalMs - a.totalMs);
+}
+/**
+ * The training loop itself on generated data: per-iteration wall time
+ * between consecutive progress events (batch preparation, the step, the
+ * bookkeeping); a fresh run each time, its first iterations and the final
+ * evaluation excluded. `stepRounds` receives, per call, the loop's own timing
+ * of the step in those same iterations, so the time spent outside the step is
+ * measured without comparing across moments.
+ */
+function loopBlock(name, info, batchSize) {
+    const stepRounds = [];
+    const block = async (samples, warmup) => {
+        const stamps = [];
+        const steps = [];
+        const dir = mkdtempSync(join(tmpdir(), 'bench-loop-'));
+        const skip = Math.max(warmup, 1); // the first delta starts at the first logged iteration
+        try {
+            await train({
+                model: name,
+                data: openDataset({ name: 'synthetic', trainLimit: Math.max(batchSize * 4, 512), testLimit: 16 }),
+                iterations: samples + skip + 1,
+                seed: 1,
+                outDir: dir,
+                resume: false,
+                batchSize,
+                logEvery: 1,
+                evalEvery: samples + skip + 1,
+                checkpointEvery: samples + skip + 1,
+                backend: info,
+                onProgress: (e) => {
+                    if (!e.point)
+                        return;
+                    stamps.push(performance.now());
+                    steps.push((1000 * batchSize) / e.point.imagesPerSecond); // logged every step: this step's own time
+                },
+            });
+        }
+        finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
+        stepRounds.push(steps.slice(1 + skip));
+        return stamps.slice(1).map((t, i) => t - stamps[i]).slice(skip);
+    };
+    return { block, stepRounds };
+}
+/** The CIFAR input pipeline alone: augmentation of in-memory images into a float batch. */
+function pipelineBlock(batchSize) {
+    const data = openDataset({ name: 'synthetic', trainLimit: 4096, testLimit: 16 });
+    let it = 0;
+    return tinybenchBlock('pipeline', async () => void (await data.trainBatch(Uint32Array.from({ length: batchSize }, (_, i) => (it * batchSize + i) % 4096), rng(1, 'augment', it++))));
+}
+function toRow(s, batchSize) {
+    const all = s.rounds.flat().sort((a, b) => a - b);
+    const roundImagesPerSecond = s.rounds.map((r) => (1000 * batchSize) / mean(r));
+    return {
+        model: s.model,
+        backend: s.backend,
+        task: s.task,
+        batchSize,
+        imagesPerSecond: median(roundImagesPerSecond),
+        roundImagesPerSecond,
+        meanMs: mean(all),
+        p99Ms: quantileSorted(all, 0.99),
+        samples: all.length,
+    };
+}
+/** One figure per round from `ours` and `against`'s timings of that round. */
+function paired(kind, ours, against, value) {
+    const rounds = ours.rounds.map((r, i) => value(r, against.rounds[i]));
+    return { kind, model: ours.model, backend: ours.backend, task: ours.task, against: against.name, median: median(rounds), min: min(rounds), max: max(rounds), rounds };
+}
+const present = (series) => series.filter((s) => s !== undefined);
+/** Times one model's series in `options.rounds` rounds, reversing the order every other round. */
+async function measureRounds(series, options, label) {
+    const log = options.log ?? (() => { });
+    for (let round = 0; round < options.rounds; round++) {
+        log(`${label}: round ${round + 1}/${options.rounds}`);
+        const order = round % 2 === 0 ? series : [...series].reverse();
+        for (const s of order) {
+            const samples = s.task === 'train-loop' ? options.loopIterations : options.samples;
+            s.rounds.push(await s.block(samples, round === 0 ? 2 : 1));
+        }
+    }
+}
+export async function runBench(options) {
+    const { batchSize, reference } = options;
+    const rows = [];
+    const figures = [];
+    const backends = [];
+    const profiles = [];
+    const pipeline = { model: 'cifar-augmentation', backend: 'js', task: 'pipeline', block: pipelineBlock(batchSize), rounds: [] };
+    pipeline.rounds.push(await pipeline.block(Math.max(options.samples, 20), 2));
+    rows.push(toRow(pipeline, batchSize));
+    for (const choice of options.backends) {
+        const info = await initBackend(choice, { gradients: true });
+        backends.push({ choice: info.choice, ...backendRecord(info) });
+        options.log?.(describeBackend(info));
+        for (const model of options.models) {
+            const blocks = modelBlocks(model, batchSize);
+            const name = parseModelName(model).name;
+            const ours = (task, block) => ({ model: name, backend: info.choice, task, block, rounds: [] });
+            const forward = ours('forward', blocks.forward);
+            const step = ours('train-step', blocks.step);
+            const loopTiming = options.loopIterations > 0 ? loopBlock(model, info, batchSize) : undefined;
+            const loop = loopTiming && ours('train-loop', loopTiming.block);
+            const theirs = (task) => reference && { model: name, backend: reference.backend, task, block: (n, w) => reference.time(name, task, n, w), rounds: [] };
+            const refForward = theirs('forward');
+            const refStep = theirs('train-step');
+            // Step and loop stay adjacent in both orders: the overhead compares neighbours.
+            try {
+                await measureRounds(present([forward, step, loop, refStep, refForward]), options, `${info.choice}: ${name}`);
+                if (options.profile) {
+                    profiles.push({ ...(await blocks.profileStep()), backend: info.choice });
+                    if (reference)
+                        profiles.push(await reference.profile(name));
+                }
+            }
+            finally {
+                blocks.dispose();
+            }
+            rows.push(...present([forward, step, loop]).map((s) => toRow(s, batchSize)));
+            // The reference is timed again beside each backend; its rows say which.
+            rows.push(...present([refForward, refStep]).map((s) => ({ ...toRow(s, batchSize), pairedWith: info.choice })));
+            const throughputRatio = (a, b) => mean(b) / mean(a);
+            if (refForward && refStep) {
+                const against = (s) => ({ name: s.backend, rounds: s.rounds });
+                figures.push(paired('vs-reference', forward, against(refForward), throughputRatio), paired('vs-reference', step, against(refStep), throughputRatio));
+                if (loop)
+                    figures.push(paired('vs-reference', loop, against(refStep), throughputRatio));
+            }
+            if (loop && loopTiming) {
+                const overhead = (a, b) => mean(a) / mean(b) - 1;
+                figures.push(paired('harness-overhead', loop, { name: 'train-step', rounds: step.rounds }, overhead), paired('outside-step', loop, { name: 'step-in-loop', rounds: loopTiming.stepRounds }, overhead));
+            }
+        }
+    }
+    return { createdAt: new Date().toISOString(), batchSize, rounds: options.rounds, backends, rows, paired: figures, ...(options.profile ? { profiles } : {}) };
+}
+//# sourceMappingURL=bench.js.map

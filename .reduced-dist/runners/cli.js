@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+/**
+ * The command line: a thin layer over the runners. Exit codes: 0 success,
+ * 1 a failed gate (regression or claim), 2 usage or input error (or incomplete
+ * results), 3 internal error, 4 an inconclusive gate, 130 interrupted.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { BACKEND_REQUESTS } from './backend.js';
+import * as arch from './commands/arch.js';
+import * as baseline from './commands/baseline.js';
+import * as bench from './commands/bench.js';
+import * as calibrate from './commands/calibrate.js';
+import * as compare from './commands/compare.js';
+import * as data from './commands/data.js';
+import * as list from './commands/list.js';
+import * as merge from './commands/merge.js';
+import * as report from './commands/report.js';
+import * as run from './commands/run.js';
+import * as setup from './commands/setup.js';
+import * as train from './commands/train.js';
+import { InputError, UsageError } from './errors.js';
+import { fileSystemProblem } from './files.js';
+/** Every command, in the order `--help` lists them; each module declares its options beside its handler. */
+const COMMANDS = [arch, train, list, run, compare, baseline, merge, calibrate, report, bench, data, setup];
+function createProgram() {
+    const program = new Command('resnet-repro')
+        .description('Reproduce He et al., "Deep Residual Learning for Image Recognition" (CVPR 2016): build, train, compare, report.')
+        .addOption(new Option('--backend <name>', 'tfjs backend; auto takes the best that loads')
+        .choices(BACKEND_REQUESTS)
+        .env('RESNET_REPRO_BACKEND')
+        .default('auto'))
+        .showSuggestionAfterError(true)
+        .exitOverride();
+    const cli = { backend: () => program.opts().backend };
+    for (const command of COMMANDS)
+        command.register(program, cli);
+    const all = (c) => [c, ...c.commands.flatMap(all)];
+    for (const command of all(program))
+        command.exitOverride();
+    return program;
+}
+async function main(argv) {
+    try {
+        process.exitCode = 0;
+        await createProgram().parseAsync(argv);
+        return typeof process.exitCode === 'number' ? process.exitCode : 0;
+    }
+    catch (error) {
+        if (error instanceof CommanderError) {
+            // Commander has printed its message (and a suggestion) already.
+            return error.exitCode === 0 ? 0 : 2;
+        }
+        const problem = error instanceof UsageError || error instanceof InputError ? error : fileSystemProblem(error);
+        if (problem) {
+            process.stderr.write(`error: ${problem.message}\n`);
+            return 2;
+        }
+        process.stderr.write(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+        return 3;
+    }
+}
+// A closed pipe (stderr piped into head) must not end a run mid-step with a gate's exit code and a stale lock: drop the output, keep going.
+for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error) => {
+        if (error.code !== 'EPIPE')
+            throw error;
+    });
+}
+process.exitCode = await main(process.argv);
+//# sourceMappingURL=cli.js.map

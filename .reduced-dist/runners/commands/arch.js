@@ -1,0 +1,67 @@
+/** `resnet-repro arch`: architecture facts for each model, read off the built graph. */
+import * as tf from '@tensorflow/tfjs';
+import { describeBackend, initBackend } from '../backend.js';
+import { buildModel } from '../models/build.js';
+import { archFacts } from '../models/count.js';
+import { PAPER_MODELS, parseModelName } from '../models/names.js';
+import { paperValue } from '../paper.js';
+/** Builds each model in turn (zero-initialised: counting needs no random weights) and reads its facts. */
+export function archRecords(names, backend) {
+    // Parse every name first, so a typo fails before any work or output.
+    const specs = (names.length > 0 ? names : PAPER_MODELS).map(parseModelName);
+    return specs.map((spec) => {
+        const built = buildModel(spec, { init: 'zeros' });
+        try {
+            return { ...archFacts(built), backend: { name: backend.choice, versions: backend.versions } };
+        }
+        finally {
+            built.model.dispose();
+            tf.disposeVariables();
+        }
+    });
+}
+const millions = (n) => `${(n / 1e6).toPrecision(3)}M`;
+const giga = (n) => `${(n / 1e9).toPrecision(3)}×10⁹`;
+/** A fixed-width table; the paper's numbers, where it prints them, in their own columns. */
+export function formatArchTable(records) {
+    const header = ['model', 'dataset', 'layers', 'params', 'paper params', 'mult-adds', 'paper FLOPs', 'output'];
+    const rows = records.map((r) => [
+        r.name,
+        r.dataset,
+        String(r.layers),
+        millions(r.trainableParams),
+        paperValue(r.name, 'trainableParams')?.printed ?? '',
+        giga(r.multiplyAdds),
+        paperValue(r.name, 'multiplyAdds')?.printed ?? '',
+        `[${r.outputShape.join(', ')}]`,
+    ]);
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+    const line = (cells) => cells.map((c, i) => (i < 2 || i === 7 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+    return [line(header), ...rows.map(line)].join('\n');
+}
+const MODEL_GRAMMAR = `
+Model names:
+  CIFAR-10   resnet<d>, plain<d>, highway<d>   d = 6n+2 (20, 32, 44, 56, 110, 1202, …)
+             highway19                         Srivastava et al.'s 19-layer highway net
+  ImageNet   resnet<d>, plain<d>               d = 18, 34, 50, 101, 152 (Table 1)
+  Suffixes   -a | -b | -c   shortcut option (ImageNet default B, CIFAR default A)
+             -v1.5          bottleneck stride on the 3×3 (default: first 1×1, as the paper)
+             -skip<k>       CIFAR residual blocks wrapping k convolutions (default 2)
+             -w<width>      first-stage width (default 16 CIFAR, 64 ImageNet)
+  Prefix     cifar- | imagenet-   where a depth is both (cifar-resnet50)
+With no models, lists every model the paper uses.`;
+export const register = (program, cli) => {
+    program
+        .command('arch')
+        .description('layers, trainable parameters, multiply-adds and output shape of each model, counted from the built graph')
+        .argument('[models...]', 'model names (default: every model of the paper)')
+        .option('--json', 'print a JSON array, one object per model')
+        .addHelpText('after', MODEL_GRAMMAR)
+        .action(async (models, options) => {
+        const backend = await initBackend(cli.backend());
+        const records = archRecords(models, backend);
+        process.stdout.write(options.json ? `${JSON.stringify(records, null, 2)}\n` : `${formatArchTable(records)}\n`);
+        process.stderr.write(`${describeBackend(backend)}\n`);
+    });
+};
+//# sourceMappingURL=arch.js.map

@@ -1,0 +1,64 @@
+/** `resnet-repro calibrate`: the gate measured against clean reruns and planted faults. */
+import { join } from 'node:path';
+import { Option } from 'commander';
+import { describeBackend, initBackend } from '../backend.js';
+import { defaultBaselinePath, readBaseline } from '../compare/baseline.js';
+import { InputError, UsageError } from '../errors.js';
+import { writeFileAtomically } from '../files.js';
+import { calibrate, calibrationTable } from '../suite/calibrate.js';
+import { presetOf } from '../suite/units.js';
+import { FAULT_NAMES, FAULTS } from '../train/faults.js';
+import { choiceList, list, whole } from './options.js';
+import { consoleProgress, MAX_SEEDS, presetOption, suiteByName, untilSignalled } from './shared.js';
+import { dataDirectory } from './train.js';
+export async function calibrateCommand(name, options, backendRequest) {
+    const suite = suiteByName(name);
+    if (suite.kind !== 'training')
+        throw new UsageError(`${suite.name} counts architectures: nothing to calibrate`);
+    const { preset } = options;
+    const backend = await initBackend(backendRequest, { gradients: true });
+    process.stderr.write(`${describeBackend(backend)}\n`);
+    const path = options.baseline ?? defaultBaselinePath(suite.name, preset, backend.choice);
+    const data = readBaseline(path);
+    if (!data)
+        throw new InputError(`no baseline at ${path} to calibrate against: record one first ("resnet-repro run ${suite.name} --preset ${preset}", then "baseline record")`);
+    const dataset = presetOf(suite, preset).dataset;
+    const outDir = options.out ?? join('results', `calibrate-${suite.name}-${preset}`);
+    const { value: rows, stopped } = await untilSignalled((shouldStop) => calibrate({
+        suite,
+        preset,
+        ...(options.models !== undefined ? { models: options.models } : {}),
+        ...(options.seeds !== undefined ? { seeds: options.seeds } : {}),
+        reruns: options.reruns,
+        faults: options.faults ?? [...FAULT_NAMES],
+        baseline: { path, data },
+        ...(dataset !== 'synthetic' ? { dataDir: dataDirectory(options.data, dataset) } : {}),
+        outDir,
+        backend,
+        ...consoleProgress,
+        shouldStop,
+    }));
+    const table = calibrationTable(rows);
+    writeFileAtomically(join(outDir, 'calibration.md'), table);
+    writeFileAtomically(join(outDir, 'calibration.json'), `${JSON.stringify(rows, null, 1)}\n`);
+    process.stdout.write(table);
+    return stopped ? 130 : 0;
+}
+export const register = (program, cli) => {
+    program
+        .command('calibrate')
+        .description('measure the gate: clean reruns (new seeds) and each planted fault, compared with the recorded baseline; prints which faults are caught and the false alarms')
+        .argument('<suite>', 'suite name ("resnet-repro list")')
+        .addOption(presetOption())
+        .option('--models <list>', 'comma-separated models (default: the baseline\'s)', list)
+        .option('--seeds <n>', 'seeds per model (default: the baseline\'s)', whole('--seeds', 1, MAX_SEEDS))
+        .option('--reruns <n>', 'clean reruns, each with new seeds', whole('--reruns', 0, 100), 2)
+        .addOption(new Option('--faults <list>', `comma-separated faults (default all: ${Object.keys(FAULTS).join(', ')})`).argParser(choiceList('--faults', FAULT_NAMES)))
+        .option('--baseline <file>', 'baseline to calibrate against (default: the recorded one for this suite × preset × backend)')
+        .option('--data <dir>', 'dataset folder (default: $RESNET_REPRO_DATA, else ~/.cache/resnet-repro/data/<dataset>)')
+        .option('--out <dir>', 'output folder (default results/calibrate-<suite>-<preset>); running again continues it')
+        .action(async (name, options) => {
+        process.exitCode = await calibrateCommand(name, options, cli.backend());
+    });
+};
+//# sourceMappingURL=calibrate.js.map

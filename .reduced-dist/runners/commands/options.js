@@ -1,0 +1,40 @@
+import { UsageError } from '../errors.js';
+/** Whole numbers stay within 32 bits unless a flag says less: seeds, counts and intervals all fit, and records validate. */
+export const MAX_WHOLE = 2 ** 31 - 1;
+/** A whole number in [min, max] from a flag's text, or undefined when the flag was not given. */
+export function wholeNumber(flag, text, min = 0, max = MAX_WHOLE) {
+    if (text === undefined)
+        return undefined;
+    const value = Number(text);
+    if (!Number.isSafeInteger(value) || value < min || value > max) {
+        const bound = min === 1 ? 'positive ' : min === 0 ? 'non-negative ' : '';
+        throw new UsageError(`${flag} takes a ${bound}whole number up to ${max.toLocaleString('en-US')}, not "${text}"`);
+    }
+    return value;
+}
+/** The largest mini-batch we accept: 4,096 ImageNet images are already ~2.5 GB of float32 input. */
+export const MAX_BATCH = 4096;
+/** The longest run: ten times the paper's ImageNet schedule. */
+export const MAX_ITERATIONS = 6_000_000;
+/** A finite number > 0 (e.g. a learning rate), or undefined when not given. */
+export function positiveNumber(flag, text) {
+    if (text === undefined)
+        return undefined;
+    const value = Number(text);
+    if (!Number.isFinite(value) || value <= 0)
+        throw new UsageError(`${flag} takes a positive number, not "${text}"`);
+    return value;
+}
+/** commander's argParser for a whole number in [min, max]: handlers receive numbers, checked before any work. */
+export const whole = (flag, min = 0, max = MAX_WHOLE) => (text) => wholeNumber(flag, text, min, max);
+/** commander's argParser for a positive number. */
+export const positive = (flag) => (text) => positiveNumber(flag, text);
+/** commander's argParser for a comma-separated list: "a, b," → ["a", "b"]. */
+export const list = (text) => text.split(',').map((m) => m.trim()).filter(Boolean);
+/** commander's argParser for a comma-separated list of known names (faults, backends), each checked. */
+export const choiceList = (flag, choices) => (text) => list(text).map((name) => {
+    if (!choices.includes(name))
+        throw new UsageError(`unknown name "${name}" in ${flag}: one of ${choices.join(', ')}`);
+    return name;
+});
+//# sourceMappingURL=options.js.map

@@ -1,0 +1,42 @@
+/** `resnet-repro report`: the static site from any number of results. */
+import { join } from 'node:path';
+import { writeSite } from '../../reports/site.js';
+import { InputError, UsageError } from '../errors.js';
+import { readHistory } from '../suite/history.js';
+import { comparisonFor, readResultsAt, suiteByName } from './shared.js';
+export async function reportCommand(paths, options) {
+    const stored = options.history ? readHistory(options.history) : [];
+    if (paths.length === 0 && stored.length === 0)
+        throw new UsageError(options.history ? `${options.history} holds no results yet: pass results.json files too` : 'pass results.json files or folders, or --history DIR');
+    // A result set given on the command line may be in the store already.
+    const seen = new Set(stored.map((s) => JSON.stringify(s.results)));
+    const given = paths.map((p) => ({ path: p, results: readResultsAt(p) })).filter((g) => !seen.has(JSON.stringify(g.results)));
+    const inputs = [...stored.map((s) => ({ ...s, stored: true })), ...given.map((g) => ({ ...g, stored: false }))].flatMap(({ path, results, stored: old }) => {
+        try {
+            const { comparison, baseline } = comparisonFor(results, options.baseline);
+            return [{ results, suite: suiteByName(results.suite.name), comparison, baseline }];
+        }
+        catch (e) {
+            // The store outlives suite versions: an entry this version cannot judge is left out, and said so.
+            if (!old || !(e instanceof InputError || e instanceof UsageError))
+                throw e;
+            process.stderr.write(`history: left out ${path}: ${e.message}\n`);
+            return [];
+        }
+    });
+    const pages = await writeSite(options.out, inputs);
+    return `${join(options.out, 'index.html')} (${pages.length} page${pages.length === 1 ? '' : 's'})`;
+}
+export const register = (program) => {
+    program
+        .command('report')
+        .description('write a static HTML site: an index of runs and a page per suite run (tables, error curves, Fig. 7, throughput, history, environment; CSV for each)')
+        .argument('[results...]', 'results.json files or folders (several of one suite give its history)')
+        .requiredOption('--out <dir>', 'site folder, e.g. site/')
+        .option('--baseline <file>', 'baseline to compare with (default: the recorded one for each result)')
+        .option('--history <dir>', 'also every result set in this results store ("run --history" adds to it)')
+        .action(async (paths, options) => {
+        process.stdout.write(`${await reportCommand(paths, options)}\n`);
+    });
+};
+//# sourceMappingURL=report.js.map

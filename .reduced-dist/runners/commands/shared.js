@@ -1,0 +1,112 @@
+/**
+ * What the suite commands (run, compare, merge, baseline, calibrate, report)
+ * share: finding suites and results, the comparison with its baseline, the
+ * gate's outputs, and stopping long work on a signal.
+ */
+import { appendFileSync, existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Option } from 'commander';
+import { REPORTERS } from '../../reports/index.js';
+import { PRESETS } from '../../suites/define.js';
+import { findSuite, SUITES } from '../../suites/index.js';
+import { defaultBaselinePath, readBaseline } from '../compare/baseline.js';
+import { compare } from '../compare/compare.js';
+import { InputError, UsageError } from '../errors.js';
+import { writeFileAtomically } from '../files.js';
+import { appendToHistory } from '../suite/history.js';
+import { readResults } from '../suite/results.js';
+import { recipeSettings } from '../suite/units.js';
+import { MAX_WHOLE } from './options.js';
+import { progressLines } from './progress.js';
+/** Seeds per model in one suite run. */
+export const MAX_SEEDS = 1000;
+export const MAX_FIRST_SEED = MAX_WHOLE - MAX_SEEDS;
+export function suiteByName(name) {
+    const suite = findSuite(name);
+    if (!suite)
+        throw new UsageError(`unknown suite "${name}": one of ${SUITES.map((s) => s.name).join(', ')} ("resnet-repro list")`);
+    return suite;
+}
+/** --preset, checked by commander against the presets. */
+export const presetOption = () => new Option('--preset <name>', 'preset').choices(PRESETS).default('smoke');
+/** results.json, given it or its folder; a train run folder or a missing path gets a message saying what to pass. */
+export function resultsPath(path) {
+    if (!existsSync(path))
+        throw new InputError(`${path} does not exist: pass the results.json that "resnet-repro run" writes, or its --out folder`);
+    if (!statSync(path).isDirectory())
+        return path;
+    const file = join(path, 'results.json');
+    if (existsSync(file))
+        return file;
+    if (existsSync(join(path, 'run.json')))
+        throw new InputError(`${path} is a single training run ("resnet-repro train"), not suite results: compare, report and merge take the --out folder of "resnet-repro run"`);
+    throw new InputError(`${path} holds no results.json: pass the --out folder of "resnet-repro run"`);
+}
+export const readResultsAt = (path) => readResults(resultsPath(path));
+/** The options of the commands that gate (run, compare). */
+export function withGateOutputs(command) {
+    return command
+        .option('--baseline <file>', 'recorded baseline (default: baselines/recorded/<suite>/<preset>/<backend>.json)')
+        .option('--junit <file>', 'write JUnit XML')
+        .option('--markdown <file>', 'write a Markdown summary (also appended to $GITHUB_STEP_SUMMARY when set)')
+        .option('--history <dir>', 'add these results to a results store kept between runs (<suite>/<preset>/<backend>/<date>-<commit>.json; "report --history" draws from it)');
+}
+/**
+ * The comparison of results with their baseline: the explicit one, else the
+ * default for this suite × preset × backend (unused when recorded with
+ * another recipe, since overridden runs need their own).
+ */
+export function comparisonFor(results, explicitBaseline) {
+    const suite = suiteByName(results.suite.name);
+    const path = explicitBaseline ?? defaultBaselinePath(suite.name, results.preset, results.backend.name);
+    if (explicitBaseline && !existsSync(explicitBaseline))
+        throw new InputError(`baseline not found: ${explicitBaseline}`);
+    let data = suite.kind === 'training' ? readBaseline(path) : undefined;
+    if (data && !explicitBaseline && recipeSettings(data.settings) !== recipeSettings(results.settings)) {
+        process.stderr.write(`${path} was recorded with another recipe than these results (overridden iterations, or an older suite definition): not used\n`);
+        data = undefined;
+    }
+    return { comparison: compare(results, suite, data ? { path, data } : undefined), baseline: data };
+}
+/** Compares, prints (console reporter), writes JUnit and Markdown (and the GitHub step summary); returns the exit code. */
+export function gate(results, options) {
+    const { comparison } = comparisonFor(results, options.baseline);
+    process.stdout.write(REPORTERS.console.render(comparison));
+    if (options.junit)
+        writeFileAtomically(options.junit, REPORTERS.junit.render(comparison));
+    const markdown = REPORTERS.markdown.render(comparison);
+    if (options.markdown)
+        writeFileAtomically(options.markdown, markdown);
+    if (process.env.GITHUB_STEP_SUMMARY)
+        appendFileSync(process.env.GITHUB_STEP_SUMMARY, markdown);
+    if (options.history)
+        process.stderr.write(`history: ${appendToHistory(options.history, results)}\n`);
+    return comparison.exitCode;
+}
+/**
+ * Runs `work` with Ctrl-C and SIGTERM turned into a request to stop after the
+ * current step (a second signal exits at once); says whether one came.
+ */
+export async function untilSignalled(work) {
+    let stopped = false;
+    const onSignal = () => {
+        if (stopped)
+            process.exit(130);
+        stopped = true;
+        process.stderr.write('\nstopping after this step; run the same command again to continue\n');
+    };
+    process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+    try {
+        const value = await work(() => stopped);
+        return { value, stopped };
+    }
+    finally {
+        process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+    }
+}
+/** Log lines and progress of suite runs, on stderr (stdout carries the verdict). */
+export const consoleProgress = {
+    log: (line) => process.stderr.write(`${line}\n`),
+    onProgress: (unit, e, suite) => process.stderr.write(progressLines(unit.id, e, suite)),
+};
+//# sourceMappingURL=shared.js.map

@@ -1,0 +1,142 @@
+/** `resnet-repro train`: one model, one seed, the paper's recipe; a run folder with run.json. */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import cliProgress from 'cli-progress';
+import { describeBackend, initBackend, speedAdvice } from '../backend.js';
+import { UsageError } from '../errors.js';
+import { Option } from 'commander';
+import { MAX_BATCH, MAX_ITERATIONS, positive, whole } from './options.js';
+import { formatDuration } from '../../reports/reporter.js';
+import { formatTiming, progressLines } from './progress.js';
+import { DATASETS, openDataset } from '../data/datasets.js';
+import { train } from '../train/train.js';
+/** --data, else RESNET_REPRO_DATA, else the per-user cache. */
+export function dataDirectory(flag, dataset) {
+    return flag ?? process.env.RESNET_REPRO_DATA ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'resnet-repro', 'data', dataset);
+}
+const pct = (x) => (x === undefined ? '–' : `${(x * 100).toFixed(2)}%`);
+/** A bar with ETA on a terminal; one line per log point elsewhere (CI logs). */
+function progressReporter(model) {
+    if (!process.stderr.isTTY) {
+        return {
+            onProgress: (e) => process.stderr.write(progressLines(model, e)),
+            stop: () => { },
+        };
+    }
+    const bar = new cliProgress.SingleBar(
+    // Our own ETA (cli-progress's prints "NULL" cut to "LL" on a finished or stalled bar).
+    { format: `${model} [{bar}] {value}/{total} | {time} | loss {loss} | train {train} | test {test} | {ips} img/s`, stream: process.stderr }, cliProgress.Presets.shades_classic);
+    let started = false;
+    let last = { loss: '–', train: '–', test: '–', ips: '–', time: '' };
+    return {
+        onProgress: (e) => {
+            const done = e.iteration === e.iterations;
+            last = { ...last, time: done ? `done in ${formatDuration(e.elapsedSeconds)}` : formatTiming(e) };
+            if (e.point)
+                last = { ...last, loss: e.point.loss.toFixed(3), train: pct(e.point.trainError), ips: e.point.imagesPerSecond.toFixed(0) };
+            if (e.test)
+                last = { ...last, test: pct(e.test.testError) };
+            if (!started) {
+                bar.start(e.iterations, e.iteration, last);
+                started = true;
+            }
+            bar.update(e.iteration, last);
+        },
+        stop: () => started && bar.stop(),
+    };
+}
+export async function trainCommand(options, backendRequest) {
+    const { dataset, seed, trainLimit, testLimit, imageSize, iterations, logEvery, evalEvery, checkpointEvery } = options;
+    const learningRate = options.lr;
+    // §3.4 and §4.2: 256 for ImageNet, 128 for CIFAR-10.
+    const batchSize = options.batchSize ?? (dataset === 'imagenet' ? 256 : 128);
+    if (dataset === 'synthetic') {
+        // Generated data has no folder and no held-out split: say so rather than ignore the flag.
+        if (options.data !== undefined)
+            throw new UsageError('--data names a dataset folder; --dataset synthetic is generated and reads none (drop --data, or use --dataset cifar10)');
+        if (options.validation)
+            throw new UsageError('--validation holds out 5k CIFAR-10 training images; --dataset synthetic has no such split (use --test-limit to size its test set)');
+    }
+    // Open the data before the backend: a missing dataset fails in a second, not after loading TensorFlow.
+    const data = openDataset({
+        name: dataset,
+        dir: dataset === 'synthetic' ? undefined : dataDirectory(options.data, dataset),
+        validationSplit: options.validation ?? false,
+        trainLimit,
+        testLimit,
+        side: imageSize,
+        seed,
+    });
+    const backend = await initBackend(backendRequest, { gradients: true });
+    process.stderr.write(`${describeBackend(backend)}\n`);
+    const advice = speedAdvice(backend);
+    if (advice)
+        process.stderr.write(`${advice}\n`);
+    let stopRequested = false;
+    const onSignal = (signal) => {
+        if (stopRequested)
+            process.exit(130);
+        stopRequested = true;
+        process.stderr.write(`\n${signal}: stopping after this step and writing a checkpoint (again to quit at once)\n`);
+    };
+    const handlers = { SIGINT: () => onSignal('SIGINT'), SIGTERM: () => onSignal('SIGTERM') };
+    process.on('SIGINT', handlers.SIGINT).on('SIGTERM', handlers.SIGTERM);
+    const progress = progressReporter(options.model);
+    let record;
+    try {
+        record = await train({
+            model: options.model,
+            data,
+            iterations,
+            learningRate,
+            imagenetSchedule: options.schedule,
+            seed,
+            outDir: options.out ?? join('runs', `${options.model}-${dataset}-s${seed}`),
+            resume: options.resume ?? false,
+            batchSize,
+            logEvery,
+            evalEvery,
+            checkpointEvery,
+            backend,
+            onProgress: progress.onProgress,
+            log: (line) => process.stderr.write(`${line}\n`),
+            shouldStop: () => stopRequested,
+        });
+    }
+    finally {
+        progress.stop();
+        process.off('SIGINT', handlers.SIGINT).off('SIGTERM', handlers.SIGTERM);
+    }
+    const m = record.metrics;
+    process.stdout.write(`${record.model} on ${record.dataset.name}: ${record.status} after ${record.iterations} iterations; ` +
+        `train error ${pct(m.trainError)}, test error ${pct(m.testError)} (${record.dataset.testSplit}, ${record.dataset.testImages} images` +
+        `${m.top1Error10Crop !== undefined ? `; 10-crop top-1 ${pct(m.top1Error10Crop)}, top-5 ${pct(m.top5Error10Crop)}` : ''}); ` +
+        `${record.imagesPerSecond.toFixed(1)} img/s training, pipeline ${record.pipelineImagesPerSecond.toFixed(0)} img/s on its own, input wait ${record.inputWaitSeconds.toFixed(1)} s, on ${record.backend.name}; ${record.wallSeconds.toFixed(0)} s\n`);
+    return record.status === 'completed' ? 0 : record.status === 'interrupted' ? 130 : 1;
+}
+export const register = (program, cli) => {
+    program
+        .command('train')
+        .description('train and evaluate one model with the paper\'s recipe; writes run.json, curves (CSV) and checkpoints to --out')
+        .requiredOption('--model <name>', 'model name, e.g. resnet20 (see "arch --help")')
+        .addOption(new Option('--dataset <name>', 'cifar10, synthetic (generated, no download) or imagenet').choices(DATASETS).default('cifar10'))
+        .option('--data <dir>', 'CIFAR-10 binary files, or ImageNet\'s train/ and val/ (default: $RESNET_REPRO_DATA, else ~/.cache/resnet-repro/data/<dataset>)')
+        .option('--iterations <n>', 'iterations; the schedule keeps its shape (lr ÷10 at 50 % and 75 %)', whole('--iterations', 1, MAX_ITERATIONS), 64_000)
+        .option('--lr <rate>', 'base learning rate (default 0.1, the paper\'s)', positive('--lr'))
+        .option('--seed <n>', 'drives initialisation, data order and augmentation', whole('--seed'), 1)
+        .option('--out <dir>', 'run folder (default runs/<model>-<dataset>-s<seed>)')
+        .option('--resume', 'continue the interrupted run in --out')
+        .option('--batch-size <n>', 'mini-batch size (default 128 CIFAR-10, 256 ImageNet)', whole('--batch-size', 1, MAX_BATCH))
+        .option('--image-size <n>', 'ImageNet crop side (default 224; smaller for smoke runs)', whole('--image-size', 1, 1024))
+        .addOption(new Option('--schedule <kind>', 'ImageNet: plateau (÷10 when validation error stalls) or step (at 1/4, 1/2, 3/4)').choices(['plateau', 'step']).default('plateau'))
+        .option('--log-every <n>', 'iterations per training-curve point', whole('--log-every', 1), 100)
+        .option('--eval-every <n>', 'iterations per test evaluation', whole('--eval-every', 1), 1000)
+        .option('--checkpoint-every <n>', 'iterations per checkpoint (at most this many are lost when killed)', whole('--checkpoint-every', 1), 1000)
+        .option('--validation', 'train on 45k, test on the 5k held-out training images')
+        .option('--train-limit <n>', 'use only the first n training images (synthetic: generate n)', whole('--train-limit', 1))
+        .option('--test-limit <n>', 'use only the first n test images', whole('--test-limit', 1))
+        .action(async (options) => {
+        process.exitCode = await trainCommand(options, cli.backend());
+    });
+};
+//# sourceMappingURL=train.js.map

@@ -1,0 +1,253 @@
+import { InputError } from '../errors.js';
+import { describeCpu, sameDevice, sameNumerics } from '../machine.js';
+import { paperEntries, paperValue } from '../paper.js';
+import { checkConsistency } from '../suite/results.js';
+import { presetOf, recipeSettings } from '../suite/units.js';
+import { metricValue } from './baseline.js';
+import { summarize, testShift, welchGreater } from './stats.js';
+export const EXIT_CODES = { pass: 0, fail: 1, incomplete: 2, inconclusive: 4 };
+/** Which way a metric gets worse, and which tolerance applies. */
+const METRICS = {
+    testError: { worse: 'higher', kind: 'error' },
+    trainError: { worse: 'higher', kind: 'error' },
+    top1Error10Crop: { worse: 'higher', kind: 'error' },
+    top5Error10Crop: { worse: 'higher', kind: 'error' },
+    imagesPerSecond: { worse: 'lower', kind: 'throughput' },
+    // A measurement, not a score: drift either way is a change to look at.
+    meanResponseStd: { worse: 'either', kind: 'response' },
+};
+/** Family-wise false-alarm rate of one comparison, shared (Bonferroni) among its gated rows; and the power asked of each row. */
+export const GATE_ALPHA = 0.05;
+export const GATE_POWER = 0.8;
+/**
+ * Sanity bounds: a run whose error is within this of chance level (1 − k/classes)
+ * has not learned; it is a regression where the baseline's mean is at least
+ * LEARNED_BELOW_CHANCE below chance.
+ */
+const AT_CHANCE = 0.01;
+const LEARNED_BELOW_CHANCE = 0.1;
+/** Claims need less evidence than gating: α = 0.05, or the error floor with single seeds. */
+const CLAIM_ALPHA = 0.05;
+const CLAIM_FLOOR = 0.005;
+export function compare(results, suite, baseline) {
+    if (results.suite.name !== suite.name)
+        throw new InputError(`results are for suite ${results.suite.name}, not ${suite.name}`);
+    if (results.suite.version !== suite.version) {
+        throw new InputError(`results are from ${suite.name} version ${results.suite.version}; this resnet-repro defines version ${suite.version}: re-run the suite`);
+    }
+    checkConsistency(results, suite);
+    const header = {
+        suite: { name: suite.name, version: suite.version, title: suite.title, paper: suite.paper },
+        preset: results.preset,
+        backend: results.backend,
+        fault: results.fault,
+    };
+    if (suite.kind === 'architecture')
+        return compareArchitecture(results, suite, header);
+    const problems = [];
+    if (results.expectedUnits.length === 0)
+        problems.push('the results expect no runs at all: nothing was measured');
+    const missingShards = Array.from({ length: results.shards.count }, (_, i) => i + 1).filter((s) => !results.shards.included.includes(s));
+    if (missingShards.length > 0)
+        problems.push(`shards ${missingShards.map((s) => `${s}/${results.shards.count}`).join(', ')} are missing: merge every shard's results first`);
+    const done = new Set(results.runs.filter((r) => r.record.status !== 'interrupted').map((r) => r.unit.id));
+    const missing = results.expectedUnits.filter((u) => !done.has(u.id));
+    if (missing.length > 0)
+        problems.push(`runs missing or interrupted: ${missing.map((u) => u.id).join(', ')}`);
+    if (baseline) {
+        const b = baseline.data;
+        if (b.suite.name !== suite.name)
+            throw new InputError(`${baseline.path} is a baseline of ${b.suite.name}, not ${suite.name}`);
+        if (b.suite.version !== suite.version)
+            throw new InputError(`${baseline.path} was recorded for ${suite.name} version ${b.suite.version}, not ${suite.version}: record it again`);
+        if (b.preset !== results.preset)
+            throw new InputError(`${baseline.path} is for preset ${b.preset}, these results are ${results.preset}`);
+        if (b.backend.name !== results.backend.name) {
+            throw new InputError(`${baseline.path} was recorded on backend ${b.backend.name}; these results ran on ${results.backend.name}. Compare against a baseline of the same backend (resnet-repro baseline record).`);
+        }
+        if (recipeSettings(b.settings) !== recipeSettings(results.settings)) {
+            throw new InputError(`${baseline.path} was recorded with another recipe (iterations, batch, data, width): record it again or run with the same settings`);
+        }
+    }
+    else {
+        problems.push(`no recorded baseline for ${suite.name}/${results.preset}/${results.backend.name} with these settings: nothing to gate against (record one with "resnet-repro baseline record")`);
+    }
+    const models = [...new Set(results.expectedUnits.map((u) => u.paperModel))];
+    const runsOf = (model) => results.runs.filter((r) => r.unit.paperModel === model);
+    const valuesOf = (model, metric) => runsOf(model).map((r) => metricValue(r, metric)).filter((v) => v !== undefined);
+    const preset = presetOf(suite, results.preset);
+    const throughputGated = (b) => preset.gateThroughput && sameDevice(b.backend, results.backend);
+    const errorGated = (metric) => METRICS[metric].kind !== 'error' || (preset.gatedErrors?.includes(metric) ?? true);
+    const gates = (metric, b) => errorGated(metric) && (metric !== 'imagesPerSecond' || throughputGated(b));
+    if (baseline) {
+        for (const model of models) {
+            const lacking = suite.metrics.filter((m) => gates(m, baseline.data) && !baseline.data.metrics[model]?.[m]);
+            if (lacking.length > 0)
+                problems.push(`${baseline.path} has no ${lacking.join(', ')} for ${model}: it does not cover what this suite gates (record it again)`);
+        }
+    }
+    const gatedRows = baseline ? models.length * suite.metrics.filter((m) => gates(m, baseline.data)).length : 0;
+    const rowAlpha = GATE_ALPHA / Math.max(1, gatedRows);
+    const replays = baseline !== undefined && sameNumerics(baseline.data.backend, results.backend);
+    const rows = [];
+    for (const model of models) {
+        const diverged = runsOf(model).filter((r) => r.record.status === 'diverged');
+        for (const metric of suite.metrics) {
+            const values = valuesOf(model, metric);
+            const ours = values.length > 0 ? summarize(values) : undefined;
+            const paper = paperValue(model, metric);
+            const paperCell = paper ? { paper: { value: paper.value, printed: paper.printed, table: paper.table, row: paper.row } } : {};
+            const base = baseline?.data.metrics[model]?.[metric];
+            const row = (verdict, why, extra = {}) => ({
+                model,
+                metric,
+                ours,
+                ...paperCell,
+                ...(base ? { baseline: { mean: base.mean, std: base.std, n: base.n } } : {}),
+                ...(ours && base ? { delta: ours.mean - base.mean } : {}),
+                verdict,
+                why,
+                ...extra,
+            });
+            if (diverged.length > 0) {
+                rows.push(row('diverged', `${diverged.map((r) => r.unit.id).join(', ')} diverged (NaN/Inf loss)`));
+                continue;
+            }
+            if (!ours || !base || !baseline) {
+                rows.push(row('not-gated', !ours ? 'no completed run yields this metric' : 'no baseline value (see the problems)'));
+                continue;
+            }
+            const insane = METRICS[metric].kind === 'error' ? atChance(runsOf(model), metric, base) : undefined;
+            if (insane) {
+                rows.push(row('broken', insane));
+                continue;
+            }
+            if (!gates(metric, baseline.data)) {
+                const why = !errorGated(metric)
+                    ? `reported, not gated, at preset ${results.preset}: it gates ${preset.gatedErrors.join(', ')} only (README, "Power at nightly")`
+                    : preset.gateThroughput
+                        ? `throughput is gated only against a baseline from the same machine (baseline: ${baseline.data.backend.gpuModel ?? describeCpu(baseline.data.backend)}; here: ${results.backend.gpuModel ?? describeCpu(results.backend)})`
+                        : `throughput is reported, not gated, at preset ${results.preset}`;
+                rows.push(row('not-gated', why));
+                continue;
+            }
+            const rule = { tolerance: preset.tolerance[METRICS[metric].kind], relative: METRICS[metric].kind !== 'error', alpha: rowAlpha, power: GATE_POWER };
+            const test = shiftTest(ours, base, METRICS[metric].worse, rule);
+            const testCell = { test: { lower: test.lower, upper: test.upper, detectable: test.detectable, tolerance: test.tolerance } };
+            if (replays && metric !== 'imagesPerSecond' && replaysSeedForSeed(runsOf(model), metric, base)) {
+                rows.push(row('pass', `identical to the baseline seed for seed (same backend, versions and machine: the same computation); off this machine the seeds could detect ${fmtShift(test.detectable)}`, { ...testCell, replay: true }));
+                continue;
+            }
+            rows.push(row(test.verdict, test.why, testCell));
+        }
+    }
+    const claims = suite.claims
+        .filter((c) => models.includes(c.lower) && models.includes(c.higher))
+        .map((c) => evaluateClaim(c, valuesOf(c.lower, c.metric), valuesOf(c.higher, c.metric), c.gatedAt.includes(results.preset)));
+    const failed = rows.some((r) => r.verdict === 'regression' || r.verdict === 'broken' || r.verdict === 'diverged') || claims.some((c) => c.gated && c.verdict === 'fails');
+    const inconclusive = rows.some((r) => r.verdict === 'inconclusive');
+    const verdict = failed ? 'fail' : problems.length > 0 ? 'incomplete' : inconclusive ? 'inconclusive' : 'pass';
+    return {
+        ...header,
+        baseline: baseline ? { path: baseline.path, recordedAt: baseline.data.recordedAt, backend: baseline.data.backend.name } : null,
+        policy: { alpha: GATE_ALPHA, rowAlpha, power: GATE_POWER, tolerance: preset.tolerance },
+        rows,
+        claims,
+        problems,
+        verdict,
+        exitCode: EXIT_CODES[verdict],
+    };
+}
+/** The rule in the metric's harmful direction; for 'either', the worse of the two directions. */
+function shiftTest(ours, base, worse, rule) {
+    if (worse !== 'either')
+        return testShift(ours, base, worse, rule);
+    const up = testShift(ours, base, 'higher', rule);
+    const down = testShift(ours, base, 'lower', rule);
+    const rank = { regression: 2, inconclusive: 1, pass: 0 };
+    return rank[up.verdict] >= rank[down.verdict] ? up : down;
+}
+/** Why a model's runs are at chance level where the baseline learned, or undefined. */
+function atChance(runs, metric, base) {
+    const classes = runs[0]?.record.architecture.classes;
+    if (!classes)
+        return undefined;
+    const chance = 1 - (metric === 'top5Error10Crop' ? Math.min(5, classes) : 1) / classes;
+    if (base.mean > chance - LEARNED_BELOW_CHANCE)
+        return undefined;
+    const stuck = runs.filter((r) => (metricValue(r, metric) ?? 0) >= chance - AT_CHANCE);
+    if (stuck.length === 0)
+        return undefined;
+    const values = stuck.map((r) => `${r.unit.id} ${(metricValue(r, metric) * 100).toFixed(1)} %`).join(', ');
+    return `at chance level (≥ ${((chance - AT_CHANCE) * 100).toFixed(0)} % with ${classes} classes) where the baseline learned (${(base.mean * 100).toFixed(1)} %): ${values}`;
+}
+/** Whether every run of ours has the value the baseline recorded for the same seed. */
+function replaysSeedForSeed(runs, metric, base) {
+    if (!base.values || runs.length === 0)
+        return false;
+    const recorded = new Map(base.values.map((v) => [v.seed, v.value]));
+    return runs.every((r) => {
+        const value = metricValue(r, metric);
+        return value !== undefined && recorded.get(r.unit.seed) === value;
+    });
+}
+/** "lower's metric < higher's": holds when significantly so, fails when significantly the opposite. */
+export function evaluateClaim(claim, lower, higher, gated) {
+    const base = { id: claim.id, text: claim.text, gated };
+    if (lower.length === 0 || higher.length === 0)
+        return { ...base, verdict: 'inconclusive', why: 'no completed runs for one side' };
+    const lo = summarize(lower);
+    const hi = summarize(higher);
+    const gap = hi.mean - lo.mean;
+    const detail = `${claim.lower} ${fmt(lo)} vs ${claim.higher} ${fmt(hi)}`;
+    if (lo.n >= 2 && hi.n >= 2) {
+        if (welchGreater(hi, lo) < CLAIM_ALPHA)
+            return { ...base, verdict: 'holds', why: `${detail} (Welch p < ${CLAIM_ALPHA})` };
+        if (welchGreater(lo, hi) < CLAIM_ALPHA)
+            return { ...base, verdict: 'fails', why: `${detail}: the opposite, Welch p < ${CLAIM_ALPHA}` };
+        return { ...base, verdict: 'inconclusive', why: `${detail}: not separable at p < ${CLAIM_ALPHA}` };
+    }
+    if (gap > CLAIM_FLOOR)
+        return { ...base, verdict: 'holds', why: `${detail} (single seed: gap > ${CLAIM_FLOOR})` };
+    if (gap < -CLAIM_FLOOR)
+        return { ...base, verdict: 'fails', why: `${detail}: the opposite (single seed: gap > ${CLAIM_FLOOR})` };
+    return { ...base, verdict: 'inconclusive', why: `${detail}: within ${CLAIM_FLOOR}` };
+}
+const fmt = (s) => (s.n > 1 ? `${s.mean.toPrecision(4)} ± ${s.std.toPrecision(2)} (n=${s.n})` : `${s.mean.toPrecision(4)} (one seed)`);
+const fmtShift = (x) => (Number.isFinite(x) ? x.toPrecision(3) : '∞');
+/** The built graphs against Tables 1 and 6: deterministic, so the paper itself is the baseline. */
+function compareArchitecture(results, suite, header) {
+    const rows = [];
+    const facts = new Map(results.architecture.map((a) => [a.unit.paperModel, a.facts]));
+    const missing = results.expectedUnits.filter((u) => !facts.has(u.paperModel)).map((u) => u.id);
+    for (const entry of paperEntries()) {
+        if (!entry.model || !facts.has(entry.model) || !['multiplyAdds', 'trainableParams', 'layers'].includes(entry.metric))
+            continue;
+        const f = facts.get(entry.model);
+        const value = f[entry.metric];
+        const delta = value - entry.value;
+        const tolerance = entry.metric === 'multiplyAdds' ? suite.flopsTolerance * entry.value : (entry.resolution ?? 0) / 2;
+        const ok = Math.abs(delta) <= tolerance;
+        rows.push({
+            model: entry.model,
+            metric: entry.metric,
+            ours: { mean: value, std: 0, n: 1 },
+            paper: { value: entry.value, printed: entry.printed, table: entry.table, row: entry.row },
+            delta,
+            verdict: ok ? 'pass' : 'fail',
+            why: entry.metric === 'multiplyAdds' ? `within ${suite.flopsTolerance * 100} % of Table ${entry.table}: ${ok ? 'yes' : 'no'}` : `rounds to the printed ${entry.printed}: ${ok ? 'yes' : 'no'}`,
+        });
+    }
+    const claims = suite.equalParams
+        .filter(([a, b]) => facts.has(a) && facts.has(b))
+        .map(([a, b]) => {
+        const pa = facts.get(a).trainableParams;
+        const pb = facts.get(b).trainableParams;
+        return { id: `${a}=${b}`, text: `${a} and ${b} have the same parameters (option A adds none)`, verdict: pa === pb ? 'holds' : 'fails', gated: true, why: `${pa} vs ${pb}` };
+    });
+    const problems = [...(missing.length > 0 ? [`models missing: ${missing.join(', ')}`] : []), ...(results.expectedUnits.length === 0 ? ['the results expect no models at all'] : [])];
+    const failed = rows.some((r) => r.verdict === 'fail') || claims.some((c) => c.verdict === 'fails');
+    const verdict = failed ? 'fail' : problems.length > 0 ? 'incomplete' : 'pass';
+    return { ...header, baseline: null, policy: null, rows, claims, problems, verdict, exitCode: EXIT_CODES[verdict] };
+}
+//# sourceMappingURL=compare.js.map

@@ -1,0 +1,104 @@
+/**
+ * What a measurement depends on besides the code: the backend and its
+ * versions, the CPU (model, cores, the vector extensions that decide which
+ * kernels oneDNN and XNNPACK pick) and the environment variables that change
+ * kernel choice or threading. Measured here: on native TensorFlow a training
+ * run is bit-identical when all of these match, and changing one of them
+ * (oneDNN limited to AVX, one intra-op thread) moves a 40-iteration run's test
+ * error as much as another seed does (87.1 % → 70.3 % and 77.3 %).
+ */
+import { readFileSync } from 'node:fs';
+import * as os from 'node:os';
+import { z } from 'zod';
+/** The concrete backends a run can record (names that also become file names: no other value is accepted). */
+export const BACKEND_CHOICES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+/** CPU flags (Linux /proc/cpuinfo names) that decide which vectorised kernels run. */
+const VECTOR_FEATURES = [
+    'sse4_2', 'avx', 'avx2', 'fma', 'f16c',
+    'avx512f', 'avx512dq', 'avx512bw', 'avx512vl', 'avx512_vnni', 'avx512_bf16', 'avx512_fp16',
+    'avx_vnni', 'amx_tile', 'amx_bf16', 'amx_int8',
+    'asimd', 'asimddp', 'sve', 'sve2',
+];
+/** Environment variables that change TensorFlow's kernels or threading, and so its numerics. */
+export const NUMERICS_ENV = ['TF_ENABLE_ONEDNN_OPTS', 'ONEDNN_MAX_CPU_ISA', 'DNNL_MAX_CPU_ISA', 'TF_NUM_INTRAOP_THREADS', 'TF_NUM_INTEROP_THREADS', 'OMP_NUM_THREADS', 'TF_DETERMINISTIC_OPS'];
+export function cpuIdentity() {
+    const cpus = os.cpus();
+    let flags = new Set();
+    try {
+        const info = readFileSync('/proc/cpuinfo', 'utf8');
+        const line = info.split('\n').find((l) => /^(flags|Features)\s*:/.test(l));
+        flags = new Set(line?.split(':')[1]?.trim().split(/\s+/) ?? []);
+    }
+    catch {
+        // Not Linux: the model and core count still identify the machine.
+    }
+    return { model: cpus[0]?.model.trim() || 'unknown', cores: cpus.length, features: VECTOR_FEATURES.filter((f) => flags.has(f)) };
+}
+/**
+ * TensorFlow's own default turns its oneDNN kernels on only where the CPU has
+ * AVX-512 VNNI/BF16 or AMX; everywhere else on x86 they are off. Measured on a
+ * 2-core AVX2-only AMD EPYC (TensorFlow 2.21, ResNet-20, batch 128): the
+ * training step runs 206 img/s without them and 377 img/s with them (PyTorch
+ * 2.13: 378), and seeds still replay bit for bit. So on x86-64 with AVX2 we
+ * turn them on unless the user chose; other CPUs (arm64, pre-AVX2) keep
+ * TensorFlow's default, which nobody here has measured against. Must run
+ * before the TensorFlow library loads: it reads the variable once.
+ */
+export function chooseNativeKernels(env = process.env, cpu = cpuIdentity(), arch = process.arch) {
+    if (env.TF_ENABLE_ONEDNN_OPTS !== undefined)
+        return;
+    if (arch === 'x64' && cpu.features.includes('avx2'))
+        env.TF_ENABLE_ONEDNN_OPTS = '1';
+}
+/** "oneDNN on (ours)", "oneDNN off (TF_ENABLE_ONEDNN_OPTS=0)": what the native kernels were, as recorded. */
+export function describeNativeKernels(env) {
+    const v = env.TF_ENABLE_ONEDNN_OPTS;
+    if (v === undefined)
+        return "oneDNN: TensorFlow's default for this CPU";
+    return `oneDNN ${/^(1|true)$/i.test(v) ? 'on' : 'off'}`;
+}
+/** The numerics-relevant variables that are set, by name. */
+export function numericsEnv(env = process.env) {
+    return Object.fromEntries(NUMERICS_ENV.filter((k) => env[k] !== undefined).map((k) => [k, env[k]]));
+}
+/** A backend as results and baselines record it. Fields added after schema version 1 are optional (older files lack them). */
+export const BackendRecord = z.object({
+    name: z.enum(BACKEND_CHOICES),
+    device: z.enum(['cpu', 'gpu']),
+    versions: z.record(z.string(), z.string()),
+    cpuModel: z.string(),
+    gpuModel: z.string().nullable().default(null),
+    cpuCores: z.number().int().positive().optional(),
+    cpuFeatures: z.array(z.string()).optional(),
+    env: z.record(z.string(), z.string()).optional(),
+});
+/** "AMD EPYC, 2 cores, avx avx2 fma": what throughput may be compared across. */
+export function describeCpu(b) {
+    const cores = b.cpuCores === undefined ? 'cores unknown' : `${b.cpuCores} cores`;
+    const features = b.cpuFeatures === undefined ? 'extensions unknown' : b.cpuFeatures.join(' ') || 'no vector extensions';
+    return `${b.cpuModel}, ${cores}, ${features}`;
+}
+/** Same device for timing: the same CPU identity (model, cores, extensions) and the same GPU. Unknown never matches. */
+export function sameDevice(a, b) {
+    return (a.device === b.device &&
+        a.gpuModel === b.gpuModel &&
+        a.cpuModel === b.cpuModel &&
+        a.cpuCores !== undefined &&
+        a.cpuCores === b.cpuCores &&
+        a.cpuFeatures !== undefined &&
+        JSON.stringify(a.cpuFeatures) === JSON.stringify(b.cpuFeatures));
+}
+/**
+ * Same numerics: the same computation, so the same seed gives the same run
+ * bit for bit. wasm and cpu are IEEE-exact JavaScript/WebAssembly whatever
+ * the CPU; native TensorFlow depends on the CPU, its threads and environment.
+ */
+export function sameNumerics(a, b) {
+    if (a.name !== b.name || JSON.stringify(sortKeys(a.versions)) !== JSON.stringify(sortKeys(b.versions)))
+        return false;
+    if (a.name === 'wasm' || a.name === 'cpu')
+        return true;
+    return sameDevice(a, b) && a.env !== undefined && JSON.stringify(sortKeys(a.env)) === JSON.stringify(sortKeys(b.env ?? {})) && b.env !== undefined;
+}
+const sortKeys = (r) => Object.fromEntries(Object.entries(r).sort(([x], [y]) => x.localeCompare(y)));
+//# sourceMappingURL=machine.js.map

@@ -1,0 +1,99 @@
+/**
+ * The run record: one JSON per run, the contract between the trainer and
+ * everything downstream (comparison, reports). Versioned and validated on
+ * read; a run is completed, diverged or interrupted, each with its own fields.
+ */
+import { z } from 'zod';
+import { readVersionedJson } from '../json.js';
+import { FAULT_NAMES } from './faults.js';
+export const RUN_SCHEMA_VERSION = 1;
+const TrainPoint = z.object({
+    iteration: z.number().int(),
+    /** Running training error over the points since the last one (fraction). */
+    trainError: z.number(),
+    loss: z.number(),
+    learningRate: z.number(),
+    imagesPerSecond: z.number(),
+});
+const TestPoint = z.object({
+    iteration: z.number().int(),
+    /** Top-1 error on the held-out split, single view (ImageNet: centre crop, as Fig. 4). */
+    testError: z.number(),
+    top5Error: z.number().optional(),
+    loss: z.number(),
+});
+const Common = z.object({
+    schemaVersion: z.literal(RUN_SCHEMA_VERSION),
+    model: z.string(),
+    dataset: z.object({ name: z.string(), dir: z.string().nullable(), trainImages: z.number().int(), testImages: z.number().int(), testSplit: z.string() }),
+    seed: z.number().int(),
+    config: z.object({
+        batchSize: z.number().int(),
+        iterations: z.number().int(),
+        schedule: z.object({
+            baseLearningRate: z.number(),
+            milestones: z.array(z.number().int()),
+            iterations: z.number().int(),
+            warmup: z.object({ learningRate: z.number(), untilTrainErrorBelow: z.number(), maxIterations: z.number().int() }).optional(),
+            plateau: z.object({ patience: z.number().int(), minDelta: z.number() }).optional(),
+        }),
+        momentum: z.number(),
+        weightDecay: z.number(),
+        logEvery: z.number().int(),
+        evalEvery: z.number().int(),
+        checkpointEvery: z.number().int(),
+    }),
+    architecture: z.object({ layers: z.number().int(), trainableParams: z.number().int(), multiplyAdds: z.number(), inputSize: z.number().int(), classes: z.number().int() }),
+    backend: z.object({ name: z.string(), device: z.string(), versions: z.record(z.string(), z.string()) }),
+    host: z.object({
+        cpuModel: z.string(),
+        gpuModel: z.string().nullable().optional(),
+        cpus: z.number().int(),
+        /** Vector extensions and numerics-relevant environment (machine.ts); absent in records written before they were kept. */
+        cpuFeatures: z.array(z.string()).optional(),
+        env: z.record(z.string(), z.string()).optional(),
+        memoryBytes: z.number(),
+        platform: z.string(),
+        node: z.string(),
+    }),
+    /** A fault planted for calibration (`--fault`); null or absent in a real run. */
+    fault: z.enum(FAULT_NAMES).nullable().optional(),
+    git: z.object({ commit: z.string(), dirty: z.boolean() }).nullable(),
+    startedAt: z.string(),
+    finishedAt: z.string(),
+    /** Training wall time, summed over resumed segments. */
+    wallSeconds: z.number(),
+    /** Iterations done. */
+    iterations: z.number().int(),
+    /** Training throughput (steps only), mean over the run's curve points. */
+    imagesPerSecond: z.number().nonnegative(),
+    /** The input pipeline's own rate, measured on its own (batches prepared back to back before training). */
+    pipelineImagesPerSecond: z.number(),
+    /** Seconds the training loop waited for input: near 0 when the pipeline is not the bottleneck. */
+    inputWaitSeconds: z.number(),
+    curves: z.object({ train: z.array(TrainPoint), test: z.array(TestPoint) }),
+});
+/** Final values, fractions 0–1: the last curve points, and 10-crop errors for ImageNet. */
+const Fraction = z.number().min(0).max(1);
+const Metrics = z.object({
+    trainError: Fraction,
+    testError: Fraction,
+    loss: z.number(),
+    top5Error: Fraction.optional(),
+    top1Error10Crop: Fraction.optional(),
+    top5Error10Crop: Fraction.optional(),
+});
+export const RunRecord = z.discriminatedUnion('status', [
+    Common.extend({ status: z.literal('completed'), metrics: Metrics }),
+    Common.extend({
+        status: z.literal('diverged'),
+        /** The iteration whose loss was not finite. */
+        divergedAt: z.number().int(),
+        metrics: Metrics.partial(),
+    }),
+    Common.extend({ status: z.literal('interrupted'), metrics: Metrics.partial(), checkpoint: z.string() }),
+]);
+export function readRunRecord(path) {
+    return readVersionedJson(path, RunRecord, RUN_SCHEMA_VERSION, 'run record');
+}
+//# sourceMappingURL=record.js.map
