@@ -56,23 +56,44 @@ function push(map: Map<string, number[]>, key: string, value: number): void {
   else map.set(key, [value]);
 }
 
-/** The curve key: line style and colour by kind, the paper's level a third entry. */
-const KINDS = { domain: ['training', 'test', "paper's final test error"], dash: [[4, 3], [1, 0], [2, 2]], colour: ['#7f7f7f', '#1f77b4', '#d62728'] };
+/** The curve key: line style and colour by kind; the paper's level and a reference implementation's test error after ours. */
+const KINDS = {
+  domain: ['training', 'test', "paper's final test error", 'reference implementation, test'],
+  dash: [[4, 3], [1, 0], [2, 2], [6, 2]],
+  colour: ['#7f7f7f', '#1f77b4', '#d62728', '#ff7f0e'],
+};
+
+/** A reference implementation's test-error curve (percent), drawn in the same panel as ours. */
+export interface ReferencePoint {
+  readonly model: string;
+  readonly iteration: number;
+  readonly error: number;
+  readonly framework: string;
+}
 
 /**
  * Fig. 4 / Fig. 6 as small multiples, one panel per model: training error
  * thin and dashed, test error bold with the seeds' range shaded, the paper's
  * final test error as a dotted level and the learning-rate drops as rules.
  */
-export function errorCurvesSpec(points: readonly CurvePoint[], paper: readonly { model: string; error: number }[], drops: readonly { model: string; iteration: number }[], title: string): TopLevelSpec {
+export function errorCurvesSpec(
+  points: readonly CurvePoint[],
+  paper: readonly { model: string; error: number }[],
+  drops: readonly { model: string; iteration: number }[],
+  title: string,
+  reference: readonly ReferencePoint[] = [],
+): TopLevelSpec {
   const rows = [
     ...points.map((p) => ({ type: 'curve', ...p })),
     ...paper.map((p) => ({ type: 'paper', kind: KINDS.domain[2], ...p })),
     ...drops.map((d) => ({ type: 'drop', ...d })),
+    ...reference.map((r) => ({ type: 'reference', kind: KINDS.domain[3], ...r })),
   ];
+  // The legend lists a reference only where there is one.
+  const shown = reference.length > 0 ? 4 : 3;
   const kind = {
-    color: { field: 'kind', type: 'nominal' as const, title: 'curve', scale: { domain: KINDS.domain, range: KINDS.colour }, legend: { labelLimit: 240 } },
-    strokeDash: { field: 'kind', type: 'nominal' as const, title: 'curve', scale: { domain: KINDS.domain, range: KINDS.dash } },
+    color: { field: 'kind', type: 'nominal' as const, title: 'curve', scale: { domain: KINDS.domain.slice(0, shown), range: KINDS.colour.slice(0, shown) }, legend: { labelLimit: 240 } },
+    strokeDash: { field: 'kind', type: 'nominal' as const, title: 'curve', scale: { domain: KINDS.domain.slice(0, shown), range: KINDS.dash.slice(0, shown) } },
   };
   const x = { field: 'iteration', type: 'quantitative' as const, title: 'iteration (mini-batches)' };
   const y = { field: 'error', type: 'quantitative' as const, title: 'error (%)', scale: { zero: true } };
@@ -99,6 +120,12 @@ export function errorCurvesSpec(points: readonly CurvePoint[], paper: readonly {
             strokeWidth: { field: 'kind', type: 'ordinal', sort: KINDS.domain.slice(0, 2), legend: null, scale: { domain: KINDS.domain.slice(0, 2), range: [1, 2.5] } },
             tooltip: [{ field: 'model' }, { field: 'kind' }, { field: 'iteration', type: 'quantitative' }, { field: 'error', type: 'quantitative', format: '.2f', title: 'mean error (%)' }, { field: 'seeds', type: 'quantitative' }],
           },
+        },
+        {
+          name: 'reference_curve',
+          transform: [{ filter: "datum.type === 'reference'" }],
+          mark: { type: 'line', interpolate: 'linear', strokeWidth: 1.5 },
+          encoding: { x, y, ...kind, tooltip: [{ field: 'model' }, { field: 'framework' }, { field: 'iteration', type: 'quantitative' }, { field: 'error', type: 'quantitative', format: '.2f', title: 'reference test error (%)' }] },
         },
         { name: 'paper_level', transform: [{ filter: "datum.type === 'paper'" }], mark: { type: 'rule', strokeWidth: 1.5 }, encoding: { y, ...kind, tooltip: [{ field: 'model' }, { field: 'error', type: 'quantitative', title: "paper's test error (%)" }] } },
       ],

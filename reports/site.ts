@@ -11,12 +11,13 @@ import { stringify } from 'csv-stringify/sync';
 import type { Suite } from '../suites/define.js';
 import { type Baseline, metricValue } from '../runners/compare/baseline.js';
 import type { Comparison, ComparisonRow } from '../runners/compare/compare.js';
+import type { Reference } from '../runners/compare/reference.js';
 import { summarize } from '../runners/compare/stats.js';
 import { describeCpu } from '../runners/machine.js';
 import { commitOf, type ResultSet } from '../runners/suite/results.js';
 import { SUITES } from '../suites/index.js';
 import { paperValue } from '../runners/paper.js';
-import { curvePoints, errorCurvesSpec, rateDrops, responsePoints, responsesSpec, sparklineSpec, type TrendPoint, trendSpec } from './charts.js';
+import { curvePoints, errorCurvesSpec, type ReferencePoint, rateDrops, responsePoints, responsesSpec, sparklineSpec, type TrendPoint, trendSpec } from './charts.js';
 import { html, type Markup, trusted } from './html.js';
 import { formatDelta, formatDetectable, formatDuration, formatPaper, formatSummary, formatValue, verdictLabel } from './reporter.js';
 import { renderSvg } from './svg.js';
@@ -26,6 +27,8 @@ export interface SiteInput {
   readonly suite: Suite;
   readonly comparison: Comparison;
   readonly baseline: Baseline | undefined;
+  /** Runs of the same recipe by an independent implementation, shown beside ours (never gated). */
+  readonly references?: readonly Reference[];
 }
 
 export interface SitePage {
@@ -202,6 +205,8 @@ async function suitePage(dir: string, file: string, input: SiteInput, history: r
   for (const [i, group] of groupByPaperTable(comparison.rows).entries()) {
     sections.push(html`<h3>${group.title}</h3>${comparisonTable(group.rows)}${csvLink(dir, folder, `table-${i + 1}.csv`, comparisonRows(group.rows))}`);
   }
+  const references = input.references ?? [];
+  if (references.length > 0) sections.push(referenceSection(dir, folder, input, references));
   if (comparison.claims.length > 0) {
     const claimRows = comparison.claims.map((c) => ({ claim: c.text, verdict: c.verdict, gated: c.gated, evidence: c.why }));
     sections.push(
@@ -217,14 +222,17 @@ async function suitePage(dir: string, file: string, input: SiteInput, history: r
       const entry = paperValue(model, 'testError');
       return entry ? [{ model, error: entry.value * 100, table: entry.table }] : [];
     });
-    const curves = await renderSvg(errorCurvesSpec(points, paper, rateDrops(results), `${suite.title}: error curves (${suite.paper})`));
+    const referenceCurves = references.flatMap((r): ReferencePoint[] => r.run.curves.test.map((p) => ({ model: r.run.model, iteration: p.iteration, error: 100 * p.testError, framework: r.run.framework })));
+    const drops = rateDrops(results);
+    const curves = await renderSvg(errorCurvesSpec(points, paper, drops, `${suite.title}: error curves (${suite.paper})`, referenceCurves));
     const iterations = (results.settings as { iterations?: number }).iterations;
+    const dropsAt = [...new Set(drops.map((d) => d.iteration))].sort((a, b) => a - b);
     const paperNote =
       paper.length > 0
-        ? html` Dotted red: the paper's final test error (Table ${[...new Set(paper.map((p) => p.table))].join(', ')}), reached with the paper's full schedule${iterations ? html`; this preset trains ${iterations.toLocaleString('en-US')} iterations` : ''}.`
+        ? html` Dotted red: the paper's final test error (Table ${[...new Set(paper.map((p) => p.table))].join(', ')}), reached with the paper's full schedule${iterations ? html`; this preset trains ${iterations.toLocaleString('en-US')} iterations${dropsAt.length > 0 ? `, the rate divided by 10 after iterations ${dropsAt.map((d) => d.toLocaleString('en-US')).join(' and ')}` : ''}` : ''}.`
         : '';
     sections.push(
-      html`<h2>Error curves</h2><figure>${trusted(curves)}<figcaption>Dashed grey: training error (running, over each log window); solid blue: test error, the mean over seeds, shaded from the lowest to the highest seed.${paperNote} Grey rules: the learning rate divided by 10. ${csvLink(dir, folder, 'curves.csv', points as unknown as Record<string, unknown>[])}</figcaption></figure>`,
+      html`<h2>Error curves</h2><figure>${trusted(curves)}<figcaption>Dashed grey: training error (running, over each log window); solid blue: test error, the mean over seeds, shaded from the lowest to the highest seed.${paperNote}${referenceCurves.length > 0 ? ' Orange: the reference implementation\'s test error, same recipe.' : ''} Grey rules: the learning rate divided by 10. ${csvLink(dir, folder, 'curves.csv', points as unknown as Record<string, unknown>[])}</figcaption></figure>`,
     );
     const responses = responsePoints(results);
     if (responses.length > 0) {
@@ -252,6 +260,39 @@ ${comparison.problems.length > 0 ? html`<ul>${comparison.problems.map((p) => htm
 ${sections}
 <h2>Environment</h2>${environment(results)}`;
   writeFileAtomically(join(dir, file), page(`${suite.name} ${results.preset} ${results.createdAt}`, body));
+}
+
+/**
+ * Ours beside an independent implementation of the same recipe, and the
+ * paper: the reference shows how far the recipe itself gets, so the gap to
+ * the paper is the schedule's and the gap to the reference is ours.
+ */
+function referenceSection(dir: string, folder: string, input: SiteInput, references: readonly Reference[]): Markup {
+  const rows = references.map(({ path, run }) => {
+    const ours = input.results.runs.filter((r) => r.unit.paperModel === run.model).map((r) => metricValue(r, 'testError')).filter((v): v is number => v !== undefined);
+    const mine = ours.length > 0 ? summarize(ours) : undefined;
+    const paper = paperValue(run.model, 'testError');
+    return {
+      model: run.model,
+      oursTestError: mine?.mean,
+      oursSeeds: mine?.n,
+      reference: run.framework,
+      referenceSeed: run.seed,
+      referenceTestError: run.testError,
+      difference: mine === undefined ? undefined : mine.mean - run.testError,
+      paperTestError: paper?.value,
+      paperTable: paper?.table,
+      file: path.slice(path.indexOf('baselines/')),
+      command: run.command,
+    };
+  });
+  const pct = (x: number | undefined, signed = false) => (x === undefined ? '–' : `${signed && x >= 0 ? '+' : ''}${(100 * x).toFixed(2)} %`);
+  return html`<h3>Reference implementation, same recipe</h3>
+<table id="reference"><thead><tr><th>model</th><th>ours: test error</th><th>reference</th><th>reference: test error</th><th>ours − reference</th><th>paper (full schedule)</th></tr></thead><tbody>${rows.map(
+    (r) =>
+      html`<tr><td>${r.model}</td><td class="num">${pct(r.oursTestError)}${r.oursSeeds === 1 ? ' (one seed)' : r.oursSeeds ? ` (${r.oursSeeds} seeds)` : ''}</td><td>${r.reference}, seed ${String(r.referenceSeed)}<br><span class="muted"><code>${r.file}</code></span></td><td class="num">${pct(r.referenceTestError)}</td><td class="num">${pct(r.difference, true)}</td><td class="num">${pct(r.paperTestError)}${r.paperTable ? ` (${r.paperTable})` : ''}</td></tr>`,
+  )}</tbody></table>
+<p class="muted">Trained by <code>scripts/train_pytorch.py</code> (PyTorch, written independently of this project) with this preset's recipe; not gated: it shows what the recipe itself reaches, so the gap to the paper is the schedule's. ${csvLink(dir, folder, 'reference.csv', rows)}</p>`;
 }
 
 /** The headline of a comparison: the first model of the suite with both our number and the paper's. */

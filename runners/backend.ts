@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs';
 import { UsageError } from './errors.js';
-import { BACKEND_CHOICES, type BackendRecord, chooseNativeKernels, cpuIdentity, describeCpu, describeNativeKernels, numericsEnv } from './machine.js';
+import { BACKEND_CHOICES, type BackendRecord, chooseNativeKernels, cpuIdentity, describeCpu, describeNativeKernels, isNativeBackend, numericsEnv } from './machine.js';
 import { installComposedFilterKernel } from './kernels/conv-filter-kernel.js';
 import { installNativeReluGradient } from './kernels/relu-gradient.js';
 import { buildModel } from './models/build.js';
@@ -165,7 +165,7 @@ export async function initBackend(request: BackendRequest, needs: BackendNeeds =
       cpuFeatures: [...cpu.features],
       gpuModel: choice === 'tensorflow-gpu' ? gpuName() : null,
       // Only TensorFlow reads these (wasm and cpu are exact whatever they say).
-      env: choice === 'tensorflow' || choice === 'tensorflow-gpu' ? numericsEnv() : {},
+      env: isNativeBackend(choice) ? numericsEnv() : {},
       skipped,
     };
   }
@@ -183,7 +183,7 @@ function gpuName(): string {
 /** One line for logs, e.g. "backend: wasm (@tensorflow/tfjs 4.22.0, …)". */
 export function describeBackend(info: BackendInfo): string {
   const versions = Object.entries(info.versions).map(([k, v]) => `${k} ${v}`).join(', ');
-  const kernels = info.choice === 'tensorflow' || info.choice === 'tensorflow-gpu' ? `, ${describeNativeKernels(info.env)}` : '';
+  const kernels = isNativeBackend(info.choice) ? `, ${describeNativeKernels(info.env)}` : '';
   return `backend: ${info.choice} (${versions}${kernels}) on ${info.gpuModel ?? describeCpu(info)}`;
 }
 
@@ -194,6 +194,6 @@ export function backendRecord(info: BackendInfo): BackendRecord {
 
 /** Advice to print when `auto` had to settle for a slow backend. */
 export function speedAdvice(info: BackendInfo): string | undefined {
-  if (info.choice === 'tensorflow' || info.choice === 'tensorflow-gpu') return undefined;
+  if (isNativeBackend(info.choice)) return undefined;
   return `note: running on the ${info.choice} backend, far slower than native TensorFlow for training. For native speed run "npx resnet-repro setup tensorflow".`;
 }

@@ -14,6 +14,9 @@ import { z } from 'zod';
 /** The concrete backends a run can record (names that also become file names: no other value is accepted). */
 export const BACKEND_CHOICES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 
+/** Native TensorFlow: the backends whose kernels depend on the CPU and on NUMERICS_ENV. */
+export const isNativeBackend = (name: (typeof BACKEND_CHOICES)[number]): boolean => name === 'tensorflow' || name === 'tensorflow-gpu';
+
 /** CPU flags (Linux /proc/cpuinfo names) that decide which vectorised kernels run. */
 const VECTOR_FEATURES = [
   'sse4_2', 'avx', 'avx2', 'fma', 'f16c',
@@ -60,7 +63,7 @@ export function chooseNativeKernels(env: NodeJS.ProcessEnv = process.env, cpu: C
   if (arch === 'x64' && cpu.features.includes('avx2')) env.TF_ENABLE_ONEDNN_OPTS = '1';
 }
 
-/** "oneDNN on (ours)", "oneDNN off (TF_ENABLE_ONEDNN_OPTS=0)": what the native kernels were, as recorded. */
+/** "oneDNN on", "oneDNN off", or TensorFlow's default: the native kernels a run had, from its recorded environment. */
 export function describeNativeKernels(env: Readonly<Record<string, string>>): string {
   const v = env.TF_ENABLE_ONEDNN_OPTS;
   if (v === undefined) return "oneDNN: TensorFlow's default for this CPU";

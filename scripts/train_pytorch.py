@@ -99,6 +99,14 @@ def test_error(model, images, labels, mean, batch=500):
     return wrong / len(labels), loss / len(labels)
 
 
+def cpu_model():
+    try:
+        with open('/proc/cpuinfo') as f:
+            return next(l.split(':', 1)[1].strip() for l in f if l.startswith('model name'))
+    except (OSError, StopIteration):
+        return platform.processor() or platform.machine()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--data', required=True, help='folder with the CIFAR-10 binary batches')
@@ -188,9 +196,12 @@ def main():
     state['seconds'] += time.perf_counter() - start
 
     record = {
+        'schemaVersion': 1,
+        'createdAt': time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()),
+        'command': ' '.join(['python3', 'scripts/train_pytorch.py', *sys.argv[1:]]),
         'framework': f'pytorch {torch.__version__}',
         'threads': args.threads,
-        'cpu': platform.processor() or platform.machine(),
+        'cpu': cpu_model(),
         'model': f'resnet{args.depth}',
         'seed': args.seed,
         'recipe': {'iterations': args.iterations, 'batchSize': args.batch_size, 'baseLearningRate': 0.1, 'milestones': milestones, 'momentum': 0.9, 'weightDecay': 1e-4, 'sgd': 'caffe'},

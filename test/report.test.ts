@@ -15,6 +15,7 @@ import { curvePoints, errorCurvesSpec, rateDrops, responsePoints, responsesSpec,
 import { html, trusted } from '../reports/html.js';
 import { writeSite } from '../reports/site.js';
 import { baselineFrom, fakeResults } from './helpers/results.js';
+import { REFERENCE } from './helpers/reference.js';
 
 import { findBrowser, HOW_TO_GET_ONE } from '../scripts/browser.mjs';
 
@@ -54,11 +55,12 @@ test('the error-curve spec: a panel per model; training dashed, test bold with t
   const results = twoSeeds();
   const spec = errorCurvesSpec(curvePoints(results), [{ model: 'resnet20', error: 8.75 }], [{ model: 'resnet20', iteration: 300 }], 'curves') as unknown as {
     facet: { field: string };
-    spec: { layer: { mark: { type: string }; transform: { filter: string }[]; encoding: Record<string, { field?: string; scale?: { domain?: string[]; range?: unknown[] } }> }[] };
+    spec: { layer: { name?: string; mark: { type: string }; transform: { filter: string }[]; encoding: Record<string, { field?: string; scale?: { domain?: string[]; range?: unknown[] } }> }[] };
     data: { values: { type: string }[] };
   };
   t.is(spec.facet.field, 'model');
-  const [drops, band, lines, paper] = spec.spec.layer;
+  const [drops, band, lines] = spec.spec.layer;
+  const paper = spec.spec.layer.find((l) => l.name === 'paper_level');
   t.is(drops!.mark.type, 'rule');
   t.is(band!.mark.type, 'area');
   t.deepEqual(lines!.encoding.strokeDash!.scale, { domain: ['training', 'test', "paper's final test error"], range: [[4, 3], [1, 0], [2, 2]] });
@@ -67,6 +69,20 @@ test('the error-curve spec: a panel per model; training dashed, test bold with t
   t.deepEqual([...new Set(spec.data.values.map((v) => v.type))].sort(), ['curve', 'drop', 'paper']);
   const r20 = curvePoints(results).find((p) => p.model === 'resnet20' && p.kind === 'test' && p.iteration === 600)!;
   t.deepEqual([r20.low, r20.high], [10, 20]);
+});
+
+test('a reference implementation of the same recipe is drawn in each model\'s panel and tabled beside ours and the paper', async (t) => {
+  const results = twoSeeds();
+  const reference = { model: 'resnet20', iteration: 600, error: 12, framework: 'pytorch 2.13.0+cpu' };
+  const spec = errorCurvesSpec(curvePoints(results), [], [], 'curves', [reference]) as unknown as { spec: { layer: { name?: string; encoding: { color?: { scale?: { domain?: string[] } } } }[] } };
+  const layer = spec.spec.layer.find((l) => l.name === 'reference_curve')!;
+  t.deepEqual(layer.encoding.color!.scale!.domain, ['training', 'test', "paper's final test error", 'reference implementation, test']);
+  const dir = mkdtempSync(join(tmpdir(), 'site-'));
+  const [page] = await writeSite(dir, [{ ...siteInput(results), references: [{ path: '/x/baselines/reference/cifar10-depth/nightly/pytorch.json', run: REFERENCE }] }]);
+  const text = readFileSync(join(dir, page!.file), 'utf8');
+  // Ours: seeds at 10 % and 20 %; the reference: 12 %; the paper: 8.75 % (Table 6).
+  t.regex(text, /<table id="reference">[^]*resnet20[^]*15\.00 % \(2 seeds\)[^]*pytorch 2\.13\.0\+cpu, seed 1[^]*baselines\/reference\/cifar10-depth\/nightly\/pytorch\.json[^]*12\.00 %[^]*\+3\.00 %[^]*8\.75 %/);
+  t.true(existsSync(join(dir, page!.file.replace(/\.html$/, ''), 'reference.csv')));
 });
 
 test('rate drops are read from the runs\' logged learning rates', (t) => {

@@ -198,7 +198,9 @@ async function selfTimes(f: () => void): Promise<{ name: string; ms: number }[]>
     const self = Math.max(0, total - (nested[d + 1] ?? 0));
     nested[d + 1] = 0;
     nested[d] = (nested[d] ?? 0) + total;
-    return { name: k.name === 'unnamed scope' ? 'custom-gradient op (fused batch norm)' : k.name, ms: self };
+    // On native TensorFlow the only custom gradient called outside a named op is our fused batch norm's (one per BN layer).
+    const name = k.name === 'unnamed scope' && tf.getBackend() === 'tensorflow' ? 'fused batch norm forward (custom gradient)' : k.name;
+    return { name, ms: self };
   });
 }
 

@@ -6,7 +6,7 @@ import { startPytorch } from '../bench/pytorch.js';
 import { UsageError } from '../errors.js';
 import { parseModelName } from '../models/names.js';
 import { writeFileAtomically } from '../files.js';
-import { BACKEND_CHOICES, describeCpu, describeNativeKernels } from '../machine.js';
+import { BACKEND_CHOICES, describeCpu, describeNativeKernels, isNativeBackend } from '../machine.js';
 import { choiceList, MAX_BATCH, type RegisterCommand, whole } from './options.js';
 
 export interface BenchCommandOptions {
@@ -66,7 +66,7 @@ export function formatBench(report: BenchReport): string {
       ];
     });
   const machines = report.backends.map((b) => {
-    const native = b.choice === 'tensorflow' || b.choice === 'tensorflow-gpu' ? ` (${describeNativeKernels(b.env ?? {})})` : '';
+    const native = isNativeBackend(b.choice) ? ` (${describeNativeKernels(b.env ?? {})})` : '';
     return `${b.choice}${native} on ${b.gpuModel ?? describeCpu(b)}`;
   });
   const notes = [

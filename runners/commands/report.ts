@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { writeSite } from '../../reports/site.js';
 import type { RegisterCommand } from './options.js';
 import { InputError, UsageError } from '../errors.js';
+import { referencesFor, sameRecipe } from '../compare/reference.js';
 import { readHistory } from '../suite/history.js';
 import { comparisonFor, readResultsAt, suiteByName } from './shared.js';
 
@@ -21,7 +22,8 @@ export async function reportCommand(paths: string[], options: ReportOptions): Pr
   const inputs = [...stored.map((s) => ({ ...s, stored: true })), ...given.map((g) => ({ ...g, stored: false }))].flatMap(({ path, results, stored: old }) => {
     try {
       const { comparison, baseline } = comparisonFor(results, options.baseline);
-      return [{ results, suite: suiteByName(results.suite.name), comparison, baseline }];
+      const references = referencesFor(results.suite.name, results.preset).filter((r) => sameRecipe(r.run, results.settings));
+      return [{ results, suite: suiteByName(results.suite.name), comparison, baseline, references }];
     } catch (e) {
       // The store outlives suite versions: an entry this version cannot judge is left out, and said so.
       if (!old || !(e instanceof InputError || e instanceof UsageError)) throw e;

@@ -18,13 +18,14 @@ export const SUITE_NAME = /^[a-z0-9][a-z0-9-]*$/;
 
 /**
  * The folder names a suite × preset × backend becomes (a baseline, a history
- * entry). They come from files a user may hand us: only known values are
- * accepted, so the path cannot leave the folder it is made under.
+ * entry; a reference run names no backend, and gets ''). They come from files
+ * a user may hand us: only known values are accepted, so the path cannot leave
+ * the folder it is made under.
  */
-export function pathNames(what: string, suite: string, preset: string, backend: string): [string, string, string] {
-  const known = SUITE_NAME.test(suite) && (PRESETS as readonly string[]).includes(preset) && (BACKEND_CHOICES as readonly string[]).includes(backend);
-  if (!known) throw new InputError(`not a ${what} name: suite "${suite}", preset "${preset}", backend "${backend}"`);
-  return [suite, preset, backend];
+export function pathNames(what: string, suite: string, preset: string, backend?: string): [string, string, string] {
+  const known = SUITE_NAME.test(suite) && (PRESETS as readonly string[]).includes(preset) && (backend === undefined || (BACKEND_CHOICES as readonly string[]).includes(backend));
+  if (!known) throw new InputError(`not a ${what} name: suite "${suite}", preset "${preset}"${backend === undefined ? '' : `, backend "${backend}"`}`);
+  return [suite, preset, backend ?? ''];
 }
 
 /** Prefix of the CPU model of results merged from shards that ran on different machines. */
