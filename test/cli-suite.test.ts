@@ -126,7 +126,10 @@ test.serial('an unknown suite or preset is a usage error that lists the choices'
   t.regex(suite.stderr, /unknown suite "cifar100": one of architecture, cifar10-depth/);
   const preset = await runCli(['run', 'cifar10-depth', '--preset', 'weekly']);
   t.is(preset.code, 2);
-  t.regex(preset.stderr, /argument 'weekly' is invalid. Allowed choices are smoke, nightly, full/);
+  t.regex(preset.stderr, /argument 'weekly' is invalid. Allowed choices are smoke, nightly, reduced, full/);
+  const absent = await runCli(['run', 'cifar10-highway', '--preset', 'reduced']);
+  t.is(absent.code, 2);
+  t.regex(absent.stderr, /suite cifar10-highway has no preset "reduced"; its presets: smoke, nightly, full/);
 });
 
 test.serial('calibrate runs clean reruns on new seeds and each fault against the baseline, and tabulates what the gate caught', async (t) => {
