@@ -290,7 +290,7 @@ function referenceSection(dir: string, folder: string, input: SiteInput, referen
   return html`<h3>Reference implementation, same recipe</h3>
 <table id="reference"><thead><tr><th>model</th><th>ours: test error</th><th>reference</th><th>reference: test error</th><th>ours − reference</th><th>paper (full schedule)</th></tr></thead><tbody>${rows.map(
     (r) =>
-      html`<tr><td>${r.model}</td><td class="num">${pct(r.oursTestError)}${r.oursSeeds === 1 ? ' (one seed)' : r.oursSeeds ? ` (${r.oursSeeds} seeds)` : ''}</td><td>${r.reference}, seed ${String(r.referenceSeed)}<br><span class="muted"><code>${r.file}</code></span></td><td class="num">${pct(r.referenceTestError)}</td><td class="num">${pct(r.difference, true)}</td><td class="num">${pct(r.paperTestError)}${r.paperTable ? ` (${r.paperTable})` : ''}</td></tr>`,
+      html`<tr><td>${r.model}</td><td class="num">${pct(r.oursTestError)}${r.oursSeeds === 1 ? ' (one seed)' : r.oursSeeds ? ` (${r.oursSeeds} seeds)` : ''}</td><td>${r.reference}, seed ${String(r.referenceSeed)}<br><span class="muted"><code>${r.file}</code></span></td><td class="num">${pct(r.referenceTestError)}</td><td class="num">${pct(r.difference, true)}</td><td class="num">${pct(r.paperTestError)}${r.paperTable ? ` (Table ${r.paperTable})` : ''}</td></tr>`,
   )}</tbody></table>
 <p class="muted">Trained by <code>scripts/train_pytorch.py</code> (PyTorch, written independently of this project) with this preset's recipe; not gated: it shows what the recipe itself reaches, so the gap to the paper is the schedule's. ${csvLink(dir, folder, 'reference.csv', rows)}</p>`;
 }
