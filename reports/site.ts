@@ -274,25 +274,26 @@ function referenceSection(dir: string, folder: string, input: SiteInput, referen
     const paper = paperValue(run.model, 'testError');
     return {
       model: run.model,
+      ours: mine,
       oursTestError: mine?.mean,
       oursSeeds: mine?.n,
       reference: run.framework,
       referenceSeed: run.seed,
       referenceTestError: run.testError,
       difference: mine === undefined ? undefined : mine.mean - run.testError,
+      paper,
       paperTestError: paper?.value,
       paperTable: paper?.table,
       file: path.slice(path.indexOf('baselines/')),
       command: run.command,
     };
   });
-  const pct = (x: number | undefined, signed = false) => (x === undefined ? '–' : `${signed && x >= 0 ? '+' : ''}${(100 * x).toFixed(2)} %`);
   return html`<h3>Reference implementation, same recipe</h3>
 <table id="reference"><thead><tr><th>model</th><th>ours: test error</th><th>reference</th><th>reference: test error</th><th>ours − reference</th><th>paper (full schedule)</th></tr></thead><tbody>${rows.map(
     (r) =>
-      html`<tr><td>${r.model}</td><td class="num">${pct(r.oursTestError)}${r.oursSeeds === 1 ? ' (one seed)' : r.oursSeeds ? ` (${r.oursSeeds} seeds)` : ''}</td><td>${r.reference}, seed ${String(r.referenceSeed)}<br><span class="muted"><code>${r.file}</code></span></td><td class="num">${pct(r.referenceTestError)}</td><td class="num">${pct(r.difference, true)}</td><td class="num">${pct(r.paperTestError)}${r.paperTable ? ` (Table ${r.paperTable})` : ''}</td></tr>`,
+      html`<tr><td>${r.model}</td><td class="num">${formatSummary('testError', r.ours)}</td><td>${r.reference}, seed ${String(r.referenceSeed)}<br><span class="muted"><code>${r.file}</code></span></td><td class="num">${formatValue('testError', r.referenceTestError)}</td><td class="num">${formatDelta('testError', r.difference)}</td><td class="num">${formatPaper('testError', r.paper)}</td></tr>`,
   )}</tbody></table>
-<p class="muted">Trained by <code>scripts/train_pytorch.py</code> (PyTorch, written independently of this project) with this preset's recipe; not gated: it shows what the recipe itself reaches, so the gap to the paper is the schedule's. ${csvLink(dir, folder, 'reference.csv', rows)}</p>`;
+<p class="muted">Trained by <code>scripts/train_pytorch.py</code> (PyTorch, written independently of this project) with this preset's recipe; not gated: it shows what the recipe itself reaches, so the gap to the paper is the schedule's. ${csvLink(dir, folder, 'reference.csv', rows.map(({ ours: _summary, paper: _entry, ...csv }) => csv))}</p>`;
 }
 
 /** The headline of a comparison: the first model of the suite with both our number and the paper's. */

@@ -81,7 +81,7 @@ test('a reference implementation of the same recipe is drawn in each model\'s pa
   const [page] = await writeSite(dir, [{ ...siteInput(results), references: [{ path: '/x/baselines/reference/cifar10-depth/nightly/pytorch.json', run: REFERENCE }] }]);
   const text = readFileSync(join(dir, page!.file), 'utf8');
   // Ours: seeds at 10 % and 20 %; the reference: 12 %; the paper: 8.75 % (Table 6).
-  t.regex(text, /<table id="reference">[^]*resnet20[^]*15\.00 % \(2 seeds\)[^]*pytorch 2\.13\.0\+cpu, seed 1[^]*baselines\/reference\/cifar10-depth\/nightly\/pytorch\.json[^]*12\.00 %[^]*\+3\.00 %[^]*8\.75 % \(Table 6\)/);
+  t.regex(text, /<table id="reference">[^]*resnet20[^]*15\.00% ± 7\.07 \(n=2\)[^]*pytorch 2\.13\.0\+cpu, seed 1[^]*baselines\/reference\/cifar10-depth\/nightly\/pytorch\.json[^]*12\.00%[^]*\+3\.00%[^]*8\.75% \(T6\)/);
   t.true(existsSync(join(dir, page!.file.replace(/\.html$/, ''), 'reference.csv')));
 });
 
