@@ -60,6 +60,26 @@ test('He initialisation: conv weights have std √(2 / fan_in)', (t) => {
   built.model.dispose();
 });
 
+test('BN γ starts at 1 (Caffe\'s default); a -g0 net zeroes only the last BN of each residual branch, so its blocks start as their shortcuts', (t) => {
+  const gammas = (name: string) => {
+    const built = buildModel(parseModelName(name), { seed: 3 });
+    const byLayer = new Map(built.model.weights.filter((w) => w.originalName.endsWith('/gamma')).map((w) => [w.originalName.replace('/gamma', ''), Array.from(w.read().dataSync())]));
+    built.model.dispose();
+    return byLayer;
+  };
+  const paper = gammas('resnet20-w4');
+  t.true([...paper.values()].every((g) => g.every((v) => v === 1)));
+  const g0 = gammas('resnet20-g0-w4');
+  const zeroed = [...g0].filter(([, g]) => g.every((v) => v === 0)).map(([name]) => name);
+  t.is(zeroed.length, 9);
+  t.true(zeroed.every((name) => /^conv\d_\d\.conv2\.bn$/.test(name)), zeroed.join());
+  t.true([...g0].filter(([name]) => !zeroed.includes(name)).every(([, g]) => g.every((v) => v === 1)));
+  // Projection shortcuts keep γ = 1: only the branch is zeroed.
+  const c = gammas('resnet50-c-g0-w2');
+  t.true(c.get('conv2_1.proj.bn')!.every((v) => v === 1));
+  t.true(c.get('conv2_1.conv3.bn')!.every((v) => v === 0));
+});
+
 test('option A subsamples from the top-left and fills the added channels with zeros', (t) => {
   // 1 image, 4×4, 2 channels: value = 10·row + col + 100·channel.
   const values = Array.from({ length: 4 * 4 * 2 }, (_, i) => {

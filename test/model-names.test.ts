@@ -57,7 +57,16 @@ test('highway19 is the authors\' configuration; highway<6n+2> is the gated ResNe
   t.is(stacked('highway56').kind, 'stacked');
 });
 
+test('-g0 starts ResNet branches at γ = 0 (not the paper\'s), and names keep it', (t) => {
+  t.true(stacked('resnet56-g0').zeroInitBranch);
+  t.is(stacked('resnet56').zeroInitBranch, undefined);
+  t.is(parseModelName('resnet56-w4-g0').name, 'resnet56-g0-w4');
+  t.is(parseModelName('resnet50-v1.5-g0').name, 'resnet50-v1.5-g0');
+});
+
 const bad: [string, RegExp][] = [
+  ['plain56-g0', /ResNets only/],
+  ['highway56-g0', /ResNets only/],
   ['resnet21', /6n\+2/],
   ['resnet2', /n ≥ 1/],
   ['resnet', /expected e\.g\./],

@@ -55,6 +55,7 @@ Model names:
   Suffixes   -a | -b | -c   shortcut option (ImageNet default B, CIFAR default A)
              -v1.5          bottleneck stride on the 3×3 (default: first 1×1, as the paper)
              -skip<k>       CIFAR residual blocks wrapping k convolutions (default 2)
+             -g0            ResNets: each branch's last BN starts at γ = 0 (ours, not the paper's)
              -w<width>      first-stage width (default 16 CIFAR, 64 ImageNet)
   Prefix     cifar- | imagenet-   where a depth is both (cifar-resnet50)
 With no models, lists every model the paper uses.`;

@@ -11,7 +11,8 @@
  *   bottom-right only (same counts, shifted maps).
  * - He initialisation N(0, 2/fan_in) for convolutions (not tfjs's truncated
  *   "heNormal"). Ours: fc weights U(±1/√fan_in) and bias 0, as Torch.
- * - Ours: BN momentum 0.9, epsilon 1e-5 (Torch/Caffe defaults).
+ * - Ours: BN momentum 0.9, epsilon 1e-5 (Torch/Caffe defaults); BN γ starts
+ *   at 1 (Caffe's Scale default), 0 in the last BN of each branch of `-g0` nets.
  */
 import * as tf from '@tensorflow/tfjs';
 import { FusedTrainingBatchNorm } from '../kernels/fused-batch-norm.js';
@@ -129,13 +130,13 @@ class GraphBuilder {
   }
 
   /** tfjs-layers' BN; in training on native TensorFlow it runs TF's fused kernels (kernels/fused-batch-norm.ts). */
-  bn(x: T, name: string): T {
-    return new FusedTrainingBatchNorm({ name, axis: 3, momentum: this.bnMomentum, epsilon: 1e-5 }).apply(x) as T;
+  bn(x: T, name: string, gamma: 0 | 1 = 1): T {
+    return new FusedTrainingBatchNorm({ name, axis: 3, momentum: this.bnMomentum, epsilon: 1e-5, gammaInitializer: gamma === 0 ? 'zeros' : 'ones' }).apply(x) as T;
   }
 
   /** conv → BN, the unit every stacked net is made of; optionally a Fig. 7 tap. */
-  convBn(x: T, a: { name: string; filters: number; kernel: number; stride?: number; role: LayerRole; tap?: boolean }): T {
-    const y = this.bn(this.conv(x, a), `${a.name}.bn`);
+  convBn(x: T, a: { name: string; filters: number; kernel: number; stride?: number; role: LayerRole; tap?: boolean; gamma?: 0 | 1 }): T {
+    const y = this.bn(this.conv(x, a), `${a.name}.bn`, a.gamma);
     if (a.tap) this.taps.push(`${a.name}.bn`);
     return y;
   }
@@ -247,7 +248,8 @@ function gateOf(g: GraphBuilder, x: T, name: string, outChannels: number, stride
 function basicBranch(g: GraphBuilder, spec: StackedNetSpec, x: T, name: string, width: number, stride: number): T {
   let y = x;
   for (let i = 1; i <= spec.skip; i++) {
-    y = g.convBn(y, { name: `${name}.conv${i}`, filters: width, kernel: 3, stride: i === 1 ? stride : 1, role: 'main', tap: true });
+    const last = i === spec.skip;
+    y = g.convBn(y, { name: `${name}.conv${i}`, filters: width, kernel: 3, stride: i === 1 ? stride : 1, role: 'main', tap: true, gamma: last ? branchGamma(spec) : 1 });
     if (i < spec.skip) y = g.relu(y, `${name}.relu${i}`);
   }
   return y;
@@ -258,7 +260,12 @@ function bottleneckBranch(g: GraphBuilder, spec: StackedNetSpec, x: T, name: str
   const onFirst = spec.bottleneckStride === 'first-1x1';
   let y = g.relu(g.convBn(x, { name: `${name}.conv1`, filters: width, kernel: 1, stride: onFirst ? stride : 1, role: 'main' }), `${name}.relu1`);
   y = g.relu(g.convBn(y, { name: `${name}.conv2`, filters: width, kernel: 3, stride: onFirst ? 1 : stride, role: 'main', tap: true }), `${name}.relu2`);
-  return g.convBn(y, { name: `${name}.conv3`, filters: width * BOTTLENECK_EXPANSION, kernel: 1, role: 'main' });
+  return g.convBn(y, { name: `${name}.conv3`, filters: width * BOTTLENECK_EXPANSION, kernel: 1, role: 'main', gamma: branchGamma(spec) });
+}
+
+/** The initial γ of a residual branch's last BN: 1 (the paper's), 0 for `-g0` nets. */
+function branchGamma(spec: StackedNetSpec): 0 | 1 {
+  return spec.zeroInitBranch && spec.family === 'resnet' ? 0 : 1;
 }
 
 // ── Srivastava et al.'s highway net (authors' public configuration) ──────

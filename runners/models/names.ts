@@ -2,7 +2,7 @@
  * Model names ⇄ architecture specs. The grammar is the public interface
  * others script against:
  *
- *   [cifar-|imagenet-]<resnet|plain|highway><depth>[-a|-b|-c][-v1.5][-skip<k>][-w<width>]
+ *   [cifar-|imagenet-]<resnet|plain|highway><depth>[-a|-b|-c][-v1.5][-skip<k>][-g0][-w<width>]
  *
  * ImageNet depths are Table 1's (18, 34, 50, 101, 152); CIFAR-10 depths are
  * 6n+2 (3kn+2 with skip length k). 50 and 152 are both, and mean ImageNet
@@ -41,6 +41,7 @@ interface Modifiers {
   shortcut?: ShortcutOption;
   v15?: boolean;
   skip?: number;
+  zeroGamma?: boolean;
   width?: number;
 }
 
@@ -64,11 +65,13 @@ function parseModifiers(name: string, text: string): Modifiers {
     } else if ((m = part.match(/^skip(\d+)$/))) {
       mods.skip = Number(m[1]);
       if (mods.skip < 1) fail(name, 'a shortcut must skip at least one layer (-skip1 or more)');
+    } else if (part === 'g0') {
+      mods.zeroGamma = true;
     } else if ((m = part.match(/^w(\d+)$/))) {
       mods.width = Number(m[1]);
       if (mods.width < 1) fail(name, 'width must be at least 1');
     } else {
-      fail(name, `unknown suffix "-${part}" (expected -a, -b, -c, -v1.5, -skip<k> or -w<width>)`);
+      fail(name, `unknown suffix "-${part}" (expected -a, -b, -c, -v1.5, -skip<k>, -g0 or -w<width>)`);
     }
   }
   return mods;
@@ -88,6 +91,8 @@ export function parseModelName(name: string): ArchSpec {
     if (Object.keys(mods).length > 0) fail(name, 'highway19 is a fixed published configuration and takes no suffixes');
     return HIGHWAY19;
   }
+
+  if (mods.zeroGamma && family !== 'resnet') fail(name, '-g0 starts residual branches at γ = 0: ResNets only');
 
   const dataset: Dataset =
     prefix === 'cifar' ? 'cifar10' : prefix === 'imagenet' ? 'imagenet' : isImageNetDepth(depth) && family !== 'highway' ? 'imagenet' : 'cifar10';
@@ -120,6 +125,7 @@ function imagenetSpec(name: string, family: Family, depth: number, mods: Modifie
     stages: stagesOf(row.blocks, IMAGENET_STAGES, width),
     shortcut: mods.shortcut ?? DEFAULT_SHORTCUT.imagenet,
     bottleneckStride: mods.v15 ? '3x3' : 'first-1x1',
+    ...(mods.zeroGamma ? { zeroInitBranch: true as const } : {}),
     inputSize: INPUT.imagenet.size,
     numClasses: INPUT.imagenet.classes,
   };
@@ -151,6 +157,7 @@ function cifarSpec(name: string, family: Family, depth: number, mods: Modifiers)
     stages: stagesOf([n, n, n], CIFAR_STAGES, width),
     shortcut: mods.shortcut ?? DEFAULT_SHORTCUT.cifar10,
     bottleneckStride: 'first-1x1',
+    ...(mods.zeroGamma ? { zeroInitBranch: true as const } : {}),
     inputSize: INPUT.cifar10.size,
     numClasses: INPUT.cifar10.classes,
   };
@@ -164,6 +171,7 @@ export function formatModelName(spec: Omit<StackedNetSpec, 'name'>): string {
   if (spec.family !== 'plain' && spec.shortcut !== DEFAULT_SHORTCUT[spec.dataset]) parts.push(spec.shortcut.toLowerCase());
   if (spec.bottleneckStride === '3x3') parts.push('v1.5');
   if (spec.dataset === 'cifar10' && spec.skip !== 2) parts.push(`skip${spec.skip}`);
+  if (spec.zeroInitBranch) parts.push('g0');
   const width = spec.stages[0]?.width;
   if (width !== DEFAULT_WIDTH[spec.dataset]) parts.push(`w${width}`);
   return parts.join('-');

@@ -50,6 +50,12 @@ export interface StackedNetSpec {
   /** Ignored for plain nets. */
   readonly shortcut: ShortcutOption;
   readonly bottleneckStride: BottleneckStride;
+  /**
+   * Ours, not the paper's (the `-g0` suffix): the last BN of each residual
+   * branch starts at γ = 0 (Goyal et al. 2017), so every block starts as its
+   * shortcut. The paper's nets start at γ = 1, Caffe's default.
+   */
+  readonly zeroInitBranch?: true;
   readonly inputSize: number;
   readonly numClasses: number;
 }
