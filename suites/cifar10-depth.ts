@@ -14,7 +14,9 @@ export default defineSuite({
     { id: 'plain-degrades-test', text: 'plain-56 has higher test error than plain-20', metric: 'testError', lower: 'plain20', higher: 'plain56', gatedAt: ['nightly', 'full'] },
     { id: 'resnet-deeper-better', text: 'ResNet-56 has lower test error than ResNet-20', metric: 'testError', lower: 'resnet56', higher: 'resnet20', gatedAt: ['full'] },
     { id: 'resnet110-better', text: 'ResNet-110 has lower test error than ResNet-56', metric: 'testError', lower: 'resnet110', higher: 'resnet56', gatedAt: ['full'] },
-    { id: 'shortcuts-help', text: 'ResNet-56 has lower training error than plain-56', metric: 'trainError', lower: 'resnet56', higher: 'plain56', gatedAt: ['nightly', 'full'] },
+    // Not at nightly: from the paper's start, half of ResNet-56's seeds sit at chance through most of
+    // 600 iterations (81–82 % training error, against plain-56's 78 %): README, "Early instability".
+    { id: 'shortcuts-help', text: 'ResNet-56 has lower training error than plain-56', metric: 'trainError', lower: 'resnet56', higher: 'plain56', gatedAt: ['full'] },
     { id: 'resnet1202-overfits', text: 'ResNet-1202 has higher test error than ResNet-110 (overfitting)', metric: 'testError', lower: 'resnet110', higher: 'resnet1202', gatedAt: ['full'] },
   ],
   presets: {
@@ -22,8 +24,9 @@ export default defineSuite({
     // Designed for a 2-point regression of ResNet-20's test error at σ 1.5 points (README, "Power
     // at nightly"); σ measured since is up to 2.5, where sixteen seeds against the eight-seed baseline
     // detect 3.2 points (inconclusive, never a false pass) until the baseline is pooled to 24 seeds.
-    // Training error and the other nets are reported, not gated: the 56-layer nets' seeds spread
-    // 4–12 points at 600 iterations, and their claims gate when a job runs them (--models).
+    // Training error and the other nets are reported, not gated: at 600 iterations plain-56's seeds
+    // spread 4 points and ResNet-56's 14 (a seed can sit at chance for most of the run: README,
+    // "Early instability at rate 0.1"); their claims gate when a job runs them (--models).
     nightly: { ...CIFAR_PRESETS.nightly, seeds: 16, models: ['resnet20'], gatedErrors: ['testError'] },
     // Evidence that training is the paper's (README, "Fidelity"): ResNet-20 on 1/8 of the schedule.
     reduced: { ...CIFAR_PRESETS.reduced, models: ['resnet20'] },
