@@ -22,7 +22,7 @@ A stall is the iterations until the loss, averaged over 20 iterations, first
 falls below 2.0 (chance is ln 10 = 2.30). Writes one JSON line per run to
 stdout (per-iteration losses included) and a table to stderr.
 
-    python3 scripts/early_stall.py --data ../shared/datasets/cifar10 --depth 56 --seeds 1 2 3 --iterations 120
+    python3 scripts/early_stall.py --data ../shared/datasets/cifar10 --depth 56 --seeds 1 2 3 --iterations 150
 """
 import argparse
 import json
@@ -99,6 +99,8 @@ def main():
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     images, labels = read_batches(args.data, [f'data_batch_{i}.bin' for i in range(1, 6)])
+    if not 1 <= args.iterations <= len(labels) // 128:
+        raise SystemExit(f'--iterations must be 1 to {len(labels) // 128}: the start of training fits in the first epoch, which is all this script orders')
     mean = images.double().mean(0).float()
     print(f'{"variant":<11} seed  stall  loss(last {WINDOW})  train error(last {WINDOW})', file=sys.stderr)
     for seed in args.seeds:

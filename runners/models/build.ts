@@ -250,7 +250,7 @@ function basicBranch(g: GraphBuilder, spec: StackedNetSpec, x: T, name: string, 
   for (let i = 1; i <= spec.skip; i++) {
     const last = i === spec.skip;
     y = g.convBn(y, { name: `${name}.conv${i}`, filters: width, kernel: 3, stride: i === 1 ? stride : 1, role: 'main', tap: true, gamma: last ? branchGamma(spec) : 1 });
-    if (i < spec.skip) y = g.relu(y, `${name}.relu${i}`);
+    if (!last) y = g.relu(y, `${name}.relu${i}`);
   }
   return y;
 }
