@@ -1,6 +1,6 @@
 /** The comparison as a fixed-width table for terminals and CI logs. */
 import type { Comparison } from '../runners/compare/compare.js';
-import { FAILING, formatDelta, formatDetectable, formatPaper, formatPolicy, formatSummary, type Reporter, verdictLabel } from './reporter.js';
+import { FAILING, formatConformance, formatConformanceFailure, formatDelta, formatDetectable, formatLearnability, formatPaper, formatPolicy, formatSummary, type Reporter, verdictLabel } from './reporter.js';
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -15,6 +15,11 @@ export const consoleReporter: Reporter = {
     lines.push(c.baseline ? `baseline: ${c.baseline.path} (recorded ${c.baseline.recordedAt})` : 'baseline: none');
     const policy = formatPolicy(c);
     if (policy) lines.push(policy);
+    if (c.conformance) {
+      lines.push(`conformance: ${formatConformance(c.conformance)}`);
+      for (const f of c.conformance.failures) lines.push(`  ${formatConformanceFailure(f)}`);
+    }
+    for (const l of c.learnability) lines.push(`learnability: ${formatLearnability(l)}`);
     lines.push(
       table(
         ['model', 'metric', 'ours', 'baseline', 'paper', 'Δ', 'detectable', 'verdict'],
@@ -26,7 +31,7 @@ export const consoleReporter: Reporter = {
       for (const claim of c.claims) lines.push(`  ${claim.verdict.padEnd(12)} ${claim.text}${claim.gated ? '' : ' (reported, not gated at this preset)'} — ${claim.why}`);
     }
     for (const p of c.problems) lines.push(`problem: ${p}`);
-    for (const r of c.rows.filter((row) => FAILING.has(row.verdict) || row.verdict === 'inconclusive')) lines.push(`${r.verdict}: ${r.model} ${r.metric}: ${r.why}`);
+    for (const r of c.rows.filter((row) => FAILING.has(row.verdict) || row.verdict === 'inconclusive' || row.verdict === 'not-bounded')) lines.push(`${r.verdict}: ${r.model} ${r.metric}: ${r.why}`);
     const replayed = c.rows.filter((r) => r.replay).length;
     if (replayed > 0) lines.push(`replay: ${replayed} row(s) identical to the baseline seed for seed (same backend, versions and machine)`);
     lines.push(`verdict: ${c.verdict.toUpperCase()} (exit ${c.exitCode})`);

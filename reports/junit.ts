@@ -1,18 +1,35 @@
 /** JUnit XML: one test case per model × metric and per claim, as CI systems display them. */
 import { create } from 'xmlbuilder2';
 import type { Comparison } from '../runners/compare/compare.js';
-import { FAILING, formatDelta, formatDetectable, formatSummary, type Reporter } from './reporter.js';
+import { FAILING, formatConformance, formatConformanceFailure, formatDelta, formatDetectable, formatLearnability, formatSummary, type Reporter } from './reporter.js';
 
 export const junitReporter: Reporter = {
   name: 'junit',
   render(c: Comparison): string {
+    const conformance = c.conformance;
     const cases = [
+      // One case per model checked (and the run's pipeline): a failure names the check and tensor.
+      ...(conformance?.report
+        ? [...new Set(['the run', ...conformance.report.models.map((m) => m.model)])].map((model) => {
+            const failures = conformance.failures.filter((f) => f.model === model);
+            return {
+              name: `conformance ${model}`,
+              failed: failures.length > 0,
+              error: false,
+              skipped: false,
+              message: failures.length > 0 ? failures.map(formatConformanceFailure).join('; ') : `within tolerance: ${formatConformance(conformance)}`,
+            };
+          })
+        : conformance
+          ? [{ name: 'conformance', failed: false, error: false, skipped: true, message: formatConformance(conformance) }]
+          : []),
+      ...c.learnability.map((l) => ({ name: `learns ${l.model}`, failed: l.judged && !l.learned, error: false, skipped: !l.judged, message: formatLearnability(l) })),
       ...c.rows.map((r) => ({
         name: `${r.model} ${r.metric}`,
         failed: FAILING.has(r.verdict),
         // The data could not decide: not a regression, but not a pass either.
         error: r.verdict === 'inconclusive',
-        skipped: r.verdict === 'not-gated',
+        skipped: r.verdict === 'not-gated' || r.verdict === 'not-bounded',
         message: `${r.verdict}: ours ${formatSummary(r.metric, r.ours)}, baseline ${formatSummary(r.metric, r.baseline)}${r.delta !== undefined ? `, Δ ${formatDelta(r.metric, r.delta)}` : ''}, detectable ${formatDetectable(r)}. ${r.why}`,
       })),
       ...c.claims.map((claim) => ({

@@ -1,5 +1,5 @@
 /** Renderers of a comparison: each is a plug-in of this one interface (as Playwright's reporters). */
-import type { Comparison, ComparisonRow } from '../runners/compare/compare.js';
+import type { Comparison, ComparisonRow, ConformanceSummary, Learnability } from '../runners/compare/compare.js';
 
 export interface Reporter {
   readonly name: string;
@@ -90,4 +90,30 @@ export const FAILING = new Set(['regression', 'broken', 'diverged', 'fail']);
 export function formatPaper(metric: string, paper: { printed: string; table: string } | undefined): string {
   if (!paper) return '';
   return `${paper.printed}${/Error/.test(metric) && !paper.printed.includes('%') ? '%' : ''} (T${paper.table})`;
+}
+
+/** A measured difference as printed: "9.70e-1"; null (NaN or ∞ when measured) as "not finite". */
+export const formatMeasured = (value: number | null): string => (value === null ? 'not finite' : value === 0 ? '0' : value.toExponential(2));
+
+/** What the conformance tier found, in one line: "pass: 1,234 tensors within tolerance against torch 2.13.0+cpu, float64 (4 models, 2.6 s)". */
+export function formatConformance(c: ConformanceSummary): string {
+  if (c.status === 'missing') return 'not checked: these results predate the conformance tier';
+  if (c.status === 'skipped') return 'skipped (--no-conformance)';
+  const against = c.references.length > 0 ? `against ${c.references.join('; ')} fixtures` : 'against the optimiser and pipeline fixtures only';
+  const scope = `${c.tensors.toLocaleString('en-US')} tensors ${against} (${c.models} model${c.models === 1 ? '' : 's'}, ${c.seconds.toFixed(1)} s)`;
+  const unchecked = c.withoutFixture.length > 0 ? `; no fixture for ${c.withoutFixture.map((m) => m.model).join(', ')} (only initialisation, optimiser and pipeline checked)` : '';
+  if (c.status === 'pass') return `pass: ${scope}, every one within tolerance${unchecked}`;
+  return `FAIL: ${c.failures.length} check${c.failures.length === 1 ? '' : 's'} out of tolerance among ${scope}${unchecked}`;
+}
+
+/** One failed conformance check: "resnet20 logits-evaluation: logits 9.70e-1 (tolerance 1.00e-5; 1 of 1 out)". */
+export function formatConformanceFailure(f: ConformanceSummary['failures'][number]): string {
+  return `${f.model} ${f.kind}: ${f.tensor} ${formatMeasured(f.value)} (tolerance ${formatMeasured(f.tolerance)}; ${f.failed} out of tolerance)${f.detail ? ` — ${f.detail}` : ''}`;
+}
+
+/** "plain20 learned: lowest training loss 2.06, 2.01 (bound 2.20)". */
+export function formatLearnability(l: Learnability): string {
+  const losses = l.runs.map((r) => `${r.lowestLoss.toFixed(2)}${r.learned ? '' : ` (${r.id})`}`).join(', ');
+  const verdict = !l.judged ? `not judged (${l.iterations} iterations, fewer than the preset's)` : l.learned ? 'learned' : 'DID NOT LEARN';
+  return `${l.model} ${verdict}: lowest logged training loss ${losses || '–'} (bound ${l.bound.toFixed(2)} = ln classes − 0.1)`;
 }

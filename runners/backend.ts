@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs';
 import { UsageError } from './errors.js';
 import { BACKEND_CHOICES, type BackendRecord, chooseNativeKernels, cpuIdentity, describeCpu, describeNativeKernels, isNativeBackend, numericsEnv } from './machine.js';
-import { installComposedFilterKernel } from './kernels/conv-filter-kernel.js';
+import { installComposedFilterKernel, installNativeStridedPointwiseFilterKernel } from './kernels/conv-filter-kernel.js';
 import { installNativeReluGradient } from './kernels/relu-gradient.js';
 import { buildModel } from './models/build.js';
 import { parseModelName } from './models/names.js';
@@ -98,6 +98,7 @@ async function load(choice: BackendChoice): Promise<{ versions: Record<string, s
       // it throws when the package is present but its native binding is not.
       const mod = (await import(PACKAGE[choice])) as { version?: Record<string, string> };
       if (!(await tf.setBackend('tensorflow'))) throw new Error('the tensorflow backend did not initialise');
+      installNativeStridedPointwiseFilterKernel(); // oneDNN's aborts or errs on some of them
       const binding = (tf.backend() as unknown as { binding?: { TF_Version?: string } }).binding;
       return {
         versions: {

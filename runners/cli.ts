@@ -11,9 +11,11 @@ import * as baseline from './commands/baseline.js';
 import * as bench from './commands/bench.js';
 import * as calibrate from './commands/calibrate.js';
 import * as compare from './commands/compare.js';
+import * as conformance from './commands/conformance.js';
 import * as data from './commands/data.js';
 import * as list from './commands/list.js';
 import * as merge from './commands/merge.js';
+import * as paper from './commands/paper.js';
 import type { Cli } from './commands/options.js';
 import * as report from './commands/report.js';
 import * as run from './commands/run.js';
@@ -23,7 +25,7 @@ import { InputError, UsageError } from './errors.js';
 import { fileSystemProblem } from './files.js';
 
 /** Every command, in the order `--help` lists them; each module declares its options beside its handler. */
-const COMMANDS = [arch, train, list, run, compare, baseline, merge, calibrate, report, bench, data, setup];
+const COMMANDS = [paper, arch, train, list, run, compare, conformance, baseline, merge, calibrate, report, bench, data, setup];
 
 function createProgram(): Command {
   const program = new Command('resnet-repro')

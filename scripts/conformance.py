@@ -1,23 +1,39 @@
 #!/usr/bin/env python3
 """
-Regenerates test/fixtures/conformance/*.json: what an independent
-implementation (PyTorch; torchvision's ResNets for ImageNet, fb.resnet.torch's
-option-A CIFAR ResNet, the authors' highway net) computes for given weights and
-inputs. test/conformance.test.ts builds our models with the same weights and
-compares, on every backend, without Python.
+Regenerates baselines/conformance/*.json, the reference fixtures of the
+conformance tier (runners/conformance/): what an independent implementation
+(PyTorch; torchvision's ResNets for ImageNet, fb.resnet.torch's option-A CIFAR
+ResNet, the authors' highway net) computes for given weights and inputs, under
+the paper's recipe. Every suite run builds its models with the same weights
+through its own training code path and compares, on every backend, without
+Python.
 
 Needs torch (and torchvision) only to regenerate:
   python3 -m venv .venv && .venv/bin/pip install torch torchvision numpy
-  .venv/bin/python scripts/conformance.py
+  .venv/bin/python scripts/conformance.py            # every fixture
+  .venv/bin/python scripts/conformance.py resnet20-w4 sgd pipeline
 
 Weights and inputs are not stored: both sides compute them from a counter
 hash (murmur3's finaliser), so a fixture holds only the reference's outputs.
-Every tensor is filled in PyTorch's layout and order; the test transposes.
+Every tensor is filled in PyTorch's layout and order; our side transposes.
+Gradients and updates are stored as sketches (the L2 norm and two projections
+on hashed directions per tensor), so a 1202-layer net's fixture stays small.
+The reference computes in float64; beside each value it stores how far its
+own float32 computation of the same value is, the value's conditioning: our
+float32 result is held to a multiple of it (deep nets at initialisation
+amplify rounding, PyTorch's own float32 gradients of plain-56 included).
+
+The paper's recipe, written here independently of the TypeScript code:
+SGD in Caffe's form (v ← μv + η(g + λw), w ← w − v), μ 0.9, λ 1e-4 on kernels
+only; rate 0.1, divided by 10 at the first milestone; CIFAR ResNets of 110
+layers and more start at 0.01 (§4.2); BN moving averages 0.9·old + 0.1·batch
+(PyTorch's momentum 0.1), ε 1e-5; evaluation with the moving averages.
 """
 import base64
 import json
 import math
 import os
+import re
 import sys
 import types
 
@@ -37,7 +53,8 @@ from torchvision.models import resnet as tv
 from train_pytorch import caffe_sgd
 from cifar_resnet import CifarResNet, ShortcutA
 
-OUT = os.path.join(os.path.dirname(__file__), '..', 'test', 'fixtures', 'conformance')
+OUT = os.path.join(os.path.dirname(__file__), '..', 'baselines', 'conformance')
+SCHEMA_VERSION = 2
 torch.use_deterministic_algorithms(True)
 torch.set_num_threads(1)
 
@@ -207,28 +224,35 @@ def our_tensors(model, names):
                 yield f'{ours}/{suffix}', 'vector', t
 
 
-# (scale, offset) of the hashed values; kernels are He-scaled by fan-in. Non-trivial moving
-# statistics, so inference and training differ.
+# (scale, offset) of the hashed values; kernels are He-scaled by fan-in (runners/conformance/hash.ts
+# derives the same from the name and shape). Non-trivial moving statistics, so inference and
+# training differ.
 FILL = {'bias': (0.1, 0.0), 'gamma': (0.3, 1.0), 'beta': (0.2, 0.0), 'moving_mean': (0.2, 0.0), 'moving_variance': (0.4, 1.0)}
+
+# Per model, fills that replace FILL's (stored in the fixture): with moving variances near 1, the
+# 600 residual blocks of a 1202-layer net double their signal each in inference mode (its float64
+# logits reach 1e94); variances near 10 keep them near 45.
+MODEL_FILL = {'resnet1202-w4': {'moving_variance': (4.0, 10.0)}}
 
 
 def fill(model, names, model_name):
-    """Every parameter and BN statistic from the hash, named by our layer; returns the list the test replays."""
-    filled_list = []
+    """Every parameter and BN statistic from the hash, named by our layer; returns [name, kind, shape] in order."""
+    listed = []
+    rules = {**FILL, **MODEL_FILL.get(model_name, {})}
     for name, kind, param in our_tensors(model, names):
         suffix = name.rsplit('/', 1)[1]
-        scale, offset = (math.sqrt(6.0 / param[0].numel()), 0.0) if suffix == 'kernel' else FILL[suffix]
+        scale, offset = (math.sqrt(6.0 / param[0].numel()), 0.0) if suffix == 'kernel' else rules[suffix]
         with torch.no_grad():
             param.copy_(filled(f'{model_name}:{name}', tuple(param.shape), scale, offset))
-        filled_list.append({'name': name, 'kind': kind, 'shape': list(param.shape), 'scale': scale, 'offset': offset})
+        listed.append([name, kind, list(param.shape)])
     missing = [m for m, mod in model.named_modules() if isinstance(mod, (nn.Conv2d, nn.Linear, nn.BatchNorm2d)) and m not in names]
     if missing:
         raise SystemExit(f'{model_name}: modules without one of our names: {missing}')
-    return filled_list
+    return listed
 
 
 def images(name, n, side):
-    """Inputs in NCHW for torch; the test reads them NHWC from the same hash (fixture field `input`)."""
+    """Inputs in NCHW for torch; our side reads them NHWC from the same hash."""
     nhwc = filled(name, (n, side, side, 3), 1.5)
     return nhwc.permute(0, 3, 1, 2).contiguous()
 
@@ -237,77 +261,206 @@ def labels(name, n, classes):
     return torch.from_numpy((((uniform(name, n) + 1) / 2 * classes).astype(np.int64)).clip(0, classes - 1))
 
 
-def state_of(model, names):
-    """Every trained tensor and BN statistic, by our name."""
-    return {name: b64(t) for name, _, t in our_tensors(model, names)}
+SKETCH_DIRECTIONS = 2
 
 
-def grads_of(model, names):
-    """The gradient of every parameter (not the BN statistics), by our name."""
-    return {name: b64(t.grad) for name, _, t in our_tensors(model, names) if isinstance(t, nn.Parameter)}
+def sketch(t):
+    """[L2 norm, projections on hashed directions]: a tensor's fingerprint, in float64."""
+    v = t.detach().double().reshape(-1).numpy()
+    return [math.sqrt(float((v * v).sum()))] + [float((v * uniform(f'sketch:{k}', v.size)).sum()) for k in range(SKETCH_DIRECTIONS)]
 
 
-LEARNING_RATES = [0.1, 0.1, 0.01]  # three steps, the rate cut by 10 before the third, as at 32k iterations
+def sketches(rows):
+    return base64.b64encode(np.asarray(rows, dtype='<f4').reshape(-1).tobytes()).decode()
 
 
-def fixture(model_name, model, names, side, batch, training_steps):
-    weights = fill(model, names, model_name)
-    x = images(f'{model_name}:input', batch, side)
-    result = {'model': model_name, 'side': side, 'batch': batch, 'classes': model.fc.out_features, 'weights': weights}
+# Which steps are taken, by their place in the schedule: the first iteration, and the first after the
+# rate's first division (32k of 64k on CIFAR-10). Each starts from the same weights and statistics
+# with no velocity: a step taken after another one amplifies float32 rounding of the first (ten to
+# a hundred times in 56-layer nets, in PyTorch itself between float32 and float64), and momentum is
+# checked on its own (sgd_fixture).
+STEP_ROLES = ['start', 'first-drop']
+
+
+def learning_rate(role, warmup):
+    """The paper's rate at a step role: 0.1 (0.01 while a 110-layer ResNet warms up), ÷10 after the first drop."""
+    if role == 'first-drop':
+        return 0.01
+    return 0.01 if warmup else 0.1
+
+
+def sketch_error(ours, truth):
+    """What runners/conformance/hash.ts sketchError computes: an L2 relative error estimated from two sketches."""
+    scale = truth[0]
+    diff = max([abs(ours[0] - scale)] + [abs(a - b) * math.sqrt(3) for a, b in zip(ours[1:], truth[1:])])
+    return diff / scale if scale else diff
+
+
+def relative_error(ours, truth):
+    scale = float(truth.abs().max())
+    diff = float((ours.double() - truth.double()).abs().max())
+    return diff / scale if scale else diff
+
+
+def floats(values):
+    return base64.b64encode(np.asarray(values, dtype='<f4').tobytes()).decode()
+
+
+def measure(model, names, model_name, side, batch, training_steps, warmup, dtype):
+    """Everything a fixture compares, computed in one precision from the same hashed weights and inputs."""
+    model = model.to(dtype)
+    x = images(f'{model_name}:input', batch, side).to(dtype)
+    out = {}
     with torch.no_grad():
         model.eval()
-        result['inference'] = b64(model(x))
+        out['inference'] = model(x)
         if not isinstance(model, Highway19):
             # Training mode: batch statistics (dropout would make the highway net random).
             model.train()
             saved = {k: v.clone() for k, v in model.state_dict().items()}
-            result['training'] = b64(model(x))
+            out['training'] = model(x)
             model.load_state_dict(saved)
     if training_steps:
         model.train()
         decayed = {n for n, p in model.named_parameters() if p.dim() > 1}
-        velocity = {}
-        steps = []
-        for k, lr in enumerate(LEARNING_RATES):
-            xs = images(f'{model_name}:step{k}', batch, side)
+        initial = {k: v.clone() for k, v in model.state_dict().items()}
+        before = {name: t.detach().clone() for name, _, t in our_tensors(model, names)}
+        out['steps'] = []
+        for k, role in enumerate(STEP_ROLES):
+            model.load_state_dict(initial)
+            lr = learning_rate(role, warmup)
+            xs = images(f'{model_name}:step{k}', batch, side).to(dtype)
             ys = labels(f'{model_name}:labels{k}', batch, model.fc.out_features)
             model.zero_grad()
             loss = F.cross_entropy(model(xs), ys)
             loss.backward()
-            step = {'learningRate': lr, 'labels': ys.tolist(), 'loss': loss.item()}
-            if k == 0:
-                step['gradients'] = grads_of(model, names)
-            caffe_sgd(model, decayed, velocity, lr)
-            if k in (0, len(LEARNING_RATES) - 1):
-                step['state'] = state_of(model, names)
-            steps.append(step)
-        result['steps'] = steps
+            gradients = [sketch(t.grad) if isinstance(t, nn.Parameter) else [0.0] * (1 + SKETCH_DIRECTIONS) for _, _, t in our_tensors(model, names)]
+            caffe_sgd(model, decayed, {}, lr)
+            # What the step changed (w − w₀): the weights themselves barely move in one step.
+            state = [sketch(t.detach() - before[name]) for name, _, t in our_tensors(model, names)]
+            out['steps'].append({'role': role, 'learningRate': lr, 'labels': ys.tolist(), 'loss': loss.item(), 'gradients': gradients, 'state': state})
+        model.load_state_dict(initial)
+    return out
+
+
+def fixture(model_name, model, names, side, batch, training_steps, warmup):
+    """The reference in float64; beside each value, how far PyTorch's own float32 computation of it is
+    (its conditioning: a deep plain net's gradients at initialisation move by 10 % in float32)."""
+    weights = fill(model, names, model_name)
+    f32 = measure(model, names, model_name, side, batch, training_steps, warmup, torch.float32)
+    f64 = measure(model, names, model_name, side, batch, training_steps, warmup, torch.float64)
+    result = {'schemaVersion': SCHEMA_VERSION, 'model': model_name, 'side': side, 'batch': batch, 'classes': model.fc.out_features, 'weights': weights}
+    if model_name in MODEL_FILL:
+        result['fill'] = {k: list(v) for k, v in MODEL_FILL[model_name].items()}
+    for mode in ('inference', 'training'):
+        if mode in f64:
+            result[mode] = b64(f64[mode].float())
+            result[f'{mode}Float32Error'] = relative_error(f32[mode], f64[mode])
+    if training_steps:
+        result['steps'] = [
+            {
+                'role': a['role'],
+                'learningRate': a['learningRate'],
+                'labels': a['labels'],
+                'loss': a['loss'],
+                'lossFloat32Error': abs(b['loss'] - a['loss']) / abs(a['loss']),
+                'gradients': sketches(a['gradients']),
+                'gradientsFloat32Error': floats([sketch_error(g32, g64) for g32, g64 in zip(b['gradients'], a['gradients'])]),
+                'state': sketches(a['state']),
+                'stateFloat32Error': floats([sketch_error(s32, s64) for s32, s64 in zip(b['state'], a['state'])]),
+            }
+            for a, b in zip(f64['steps'], f32['steps'])
+        ]
     return result
 
 
-MODELS = {
-    # name: (builder, our model name, input side, batch, with SGD steps)
-    'resnet20-w4': (lambda: CifarResNet(3, 4), 32, 8, True),
-    'plain20-w4': (lambda: CifarResNet(3, 4, residual=False), 32, 8, False),
-    'resnet18-w4': (lambda: imagenet_net(tv.BasicBlock, [2, 2, 2, 2], 4, 'B'), 64, 4, True),
-    'resnet34-w4': (lambda: imagenet_net(tv.BasicBlock, [3, 4, 6, 3], 4, 'B'), 64, 4, False),
-    'resnet34-a-w4': (lambda: imagenet_net(tv.BasicBlock, [3, 4, 6, 3], 4, 'A'), 64, 4, False),
-    'resnet34-c-w4': (lambda: imagenet_net(tv.BasicBlock, [3, 4, 6, 3], 4, 'C'), 64, 4, False),
-    'plain34-w4': (lambda: imagenet_net(PlainBasicBlock, [3, 4, 6, 3], 4, 'plain'), 64, 4, False),
-    'resnet50-w4': (lambda: imagenet_net(PaperBottleneck, [3, 4, 6, 3], 4, 'B'), 64, 4, False),
-    'resnet50-v1.5-w4': (lambda: imagenet_net(tv.Bottleneck, [3, 4, 6, 3], 4, 'B'), 64, 4, False),
-    'highway19': (Highway19, 32, 4, False),
-}
+# ── which models: our names, parsed here independently ─────────────────────
+
+IMAGENET_LAYERS = {18: ([2, 2, 2, 2], 'basic'), 34: ([3, 4, 6, 3], 'basic'), 50: ([3, 4, 6, 3], 'bottleneck'), 101: ([3, 4, 23, 3], 'bottleneck'), 152: ([3, 8, 36, 3], 'bottleneck')}
+
+
+def reference_model(name):
+    """(model, input side, batch, SGD steps?, warm-up?, uses torchvision) for one of our model names."""
+    if name == 'highway19':
+        return Highway19(), 32, 4, False, False, False
+    m = re.fullmatch(r'(cifar-)?(resnet|plain|highway)(\d+)((?:-[a-z0-9.]+)*)', name)
+    if not m:
+        raise SystemExit(f'not a model name: {name}')
+    cifar_prefix, family, depth, mods = m.group(1), m.group(2), int(m.group(3)), m.group(4).split('-')[1:]
+    width = next((int(x[1:]) for x in mods if re.fullmatch(r'w\d+', x)), None)
+    skip = next((int(x[4:]) for x in mods if x.startswith('skip')), 2)
+    option = next((x.upper() for x in mods if x in ('a', 'b', 'c')), None)
+    if depth in IMAGENET_LAYERS and not cifar_prefix and family != 'highway':
+        layers, block = IMAGENET_LAYERS[depth]
+        if family == 'plain':
+            net = imagenet_net(PlainBasicBlock if block == 'basic' else PlainBottleneck, layers, width or 64, 'plain')
+        else:
+            bottleneck = tv.Bottleneck if 'v1.5' in mods else PaperBottleneck
+            net = imagenet_net(tv.BasicBlock if block == 'basic' else bottleneck, layers, width or 64, option or 'B')
+        return net, 64, 4, True, False, True
+    n, rest = divmod(depth - 2, 3 * skip)
+    if rest:
+        raise SystemExit(f'{name}: depth is not 3·{skip}·n + 2')
+    net = CifarResNet(n, width or 16, residual=family == 'resnet', skip=skip, gated=family == 'highway')
+    return net, 32, 8, True, family == 'resnet' and depth >= 110, False
+
+
+class PlainBottleneck(PaperBottleneck):
+    """The paper's bottleneck without its shortcut."""
+
+    def forward(self, x):
+        y = self.relu(self.bn1(self.conv1(x)))
+        y = self.relu(self.bn2(self.conv2(y)))
+        return self.relu(self.bn3(self.conv3(y)))
+
+
+# Every model a suite trains, at the width (and ImageNet image size) its conformance twin has
+# (runners/conformance/fixtures.ts twinOf; a test checks that every suite model has one), and
+# two the tests use.
+MODELS = [
+    'resnet8-w4', 'plain8-w4', 'resnet20-w4', 'resnet32-w4', 'resnet44-w4', 'resnet56-w4', 'resnet110-w4', 'resnet1202-w4',
+    'plain20-w4', 'plain32-w4', 'plain44-w4', 'plain56-w4', 'plain110-w4',
+    'highway20-w4', 'highway56-w4', 'highway19',
+    'resnet38-skip1-w4', 'resnet38-w4', 'resnet38-skip3-w4', 'resnet38-skip4-w4',
+    'resnet110-skip1-w4', 'resnet110-skip3-w4', 'resnet110-skip4-w4',
+    'plain18-w4', 'plain34-w4', 'resnet18-a-w4', 'resnet34-a-w4', 'resnet18-w4', 'resnet34-w4', 'resnet34-c-w4',
+    'resnet50-w4', 'resnet50-v1.5-w4', 'resnet101-w4', 'resnet152-w4',
+]
+
+
+# ── the optimiser and the input pipeline on their own ──────────────────────
+
+
+def sgd_fixture():
+    """Caffe's SGD on hashed tensors, at the rate of each step role: a kernel (decayed) and a BN scale (not).
+    The gradient is small beside the weight so weight decay's share of the update is large enough to see."""
+    out = {'schemaVersion': SCHEMA_VERSION, 'recipe': {'momentum': 0.9, 'weightDecay': 1e-4, 'decayed': 'kernels'}, 'steps': []}
+    tensors = {'kernel': (3, 3, 4, 8), 'gamma': (8,)}
+    out['tensors'] = {k: list(v) for k, v in tensors.items()}
+    for role, warmup in (('start', False), ('start', True), ('first-drop', False)):
+        lr = learning_rate(role, warmup)
+        step = {'role': role, 'warmup': warmup, 'learningRate': lr, 'after': {}}
+        for name, shape in tensors.items():
+            w = filled(f'sgd:{name}:w', shape, 1.0).double()
+            g = filled(f'sgd:{name}:g', shape, 1e-3).double()
+            v = filled(f'sgd:{name}:v', shape, 1e-3).double()
+            decay = 1e-4 if name == 'kernel' else 0.0
+            v = 0.9 * v + lr * (g + decay * w)
+            step['after'][name] = {'velocity': b64(v.float()), 'weight': b64((w - v).float())}
+        out['steps'].append(step)
+    return out
 
 
 def pipeline_fixture():
-    """The CIFAR input pipeline on fixed bytes: per-pixel mean, pad 4, crop, flip (offsets from our seeded stream, replayed here)."""
-    n, side = 6, 32
+    """The CIFAR input pipeline on fixed bytes: per-pixel mean, pad 4, crop, flip and labels (offsets from our seeded stream, replayed here)."""
+    n, side, batch = 80, 32, 64
     raw = ((uniform('pipeline:bytes', n * side * side * 3) + 1) * 128).astype(np.int64).clip(0, 255).astype(np.uint8).reshape(n, side, side, 3)
+    label = ((uniform('pipeline:labels', n) + 1) / 2 * 10).astype(np.int64).clip(0, 9)
     mean = raw.astype(np.float64).mean(0).astype(np.float32)
-    indices = [4, 1, 5]
+    indices = [int(i) for i in np.argsort(uniform('pipeline:order', n))[:batch]]
     out = []
-    rnd = Alea('7/augment/3')  # rng(seed 7, 'augment', iteration 3) in runners/data/rng.ts
+    seed, iteration = 7, 3
+    rnd = Alea(f'{seed}/augment/{iteration}')  # rng(seed, 'augment', iteration) in runners/data/rng.ts
     for index in indices:
         dx = math.floor(rnd() * 9) - 4
         dy = math.floor(rnd() * 9) - 4
@@ -315,9 +468,14 @@ def pipeline_fixture():
         padded = np.zeros((side + 8, side + 8, 3), np.float32)
         padded[4:-4, 4:-4] = raw[index].astype(np.float32) - mean
         crop = padded[4 + dy : 4 + dy + side, 4 + dx : 4 + dx + side]
-        view = crop[:, ::-1] if flip else crop
-        out.append({'dx': dx, 'dy': dy, 'flip': flip, 'image': base64.b64encode(np.ascontiguousarray(view).astype('<f4').tobytes()).decode()})
-    return {'count': n, 'side': side, 'seed': 7, 'iteration': 3, 'indices': indices, 'mean': base64.b64encode(mean.astype('<f4').tobytes()).decode(), 'crops': out}
+        view = np.ascontiguousarray(crop[:, ::-1] if flip else crop)
+        out.append({'index': index, 'dx': dx, 'dy': dy, 'flip': bool(flip), 'label': int(label[index]), 'sketch': sketch(torch.from_numpy(view))})
+    # Evaluation: the first images of the held-out set (here the same bytes) in their original view, mean subtracted.
+    evaluation = [{'index': i, 'label': int(label[i]), 'sketch': sketch(torch.from_numpy(np.ascontiguousarray(raw[i].astype(np.float32) - mean)))} for i in range(EVAL_IMAGES)]
+    return {'schemaVersion': SCHEMA_VERSION, 'count': n, 'side': side, 'seed': seed, 'iteration': iteration, 'mean': base64.b64encode(mean.astype('<f4').tobytes()).decode(), 'images': out, 'evaluation': evaluation}
+
+
+EVAL_IMAGES = 16
 
 
 class Alea:
@@ -356,23 +514,29 @@ class Mash:
         return (int(self.n) & 0xFFFFFFFF) * 2.3283064365386963e-10
 
 
+def write(name, data):
+    path = os.path.join(OUT, f'{name}.json')
+    with open(path, 'w') as f:
+        json.dump(data, f, separators=(',', ':'))
+    print(name, os.path.getsize(path), 'bytes')
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     only = set(sys.argv[1:])
-    for name, (build, side, batch, steps) in MODELS.items():
+    for name in MODELS:
         if only and name not in only:
             continue
         torch.manual_seed(0)
-        model = build()
+        model, side, batch, steps, warmup, torchvision_model = reference_model(name)
         names = model.ours() if hasattr(model, 'ours') else imagenet_names(model)
-        data = fixture(name, model, names, side, batch, steps)
-        data['reference'] = f'torch {torch.__version__}' + ('' if isinstance(model, (CifarResNet, Highway19)) else ', torchvision.models.resnet')
-        with open(os.path.join(OUT, f'{name}.json'), 'w') as f:
-            json.dump(data, f, separators=(',', ':'))
-        print(name, os.path.getsize(os.path.join(OUT, f'{name}.json')), 'bytes')
+        data = fixture(name, model, names, side, batch, steps, warmup)
+        data['reference'] = f'torch {torch.__version__}, float64' + (', torchvision.models.resnet' if torchvision_model else '')
+        write(name, data)
+    if not only or 'sgd' in only:
+        write('sgd', {**sgd_fixture(), 'reference': f'torch {torch.__version__}'})
     if not only or 'pipeline' in only:
-        with open(os.path.join(OUT, 'cifar-pipeline.json'), 'w') as f:
-            json.dump(pipeline_fixture(), f, separators=(',', ':'))
+        write('cifar-pipeline', {**pipeline_fixture(), 'reference': 'numpy ' + np.__version__})
 
 
 if __name__ == '__main__':

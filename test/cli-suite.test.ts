@@ -83,11 +83,17 @@ test.serial('run refuses an empty or repeated model list before any work', async
   t.regex(shards.stderr, /--shard takes i\/n with 1 ≤ i ≤ n ≤ 9999/);
 });
 
-test.serial('a fault run is recorded as one, and can never become a baseline', async (t) => {
+test.serial('a fault run fails the conformance tier before training, naming the check; trained anyway, it is recorded as one and can never become a baseline', async (t) => {
+  const caught = await runCli([...cpu, 'run', 'cifar10-depth', ...tiny, '--fault', 'lr-x0.3', '--out', mkdtempSync(join(tmpdir(), 'fault-'))]);
+  t.is(caught.code, 1, caught.stdout);
+  t.regex(caught.stderr, /conformance failed: not training/);
+  t.regex(caught.stdout, /conformance: FAIL/);
+  t.regex(caught.stdout, /resnet8-w4 optimizer: velocity of kernel \(start: rate 0\.03\d*, reference 0\.1\)/);
   const out = mkdtempSync(join(tmpdir(), 'fault-'));
-  const run = await runCli([...cpu, 'run', 'cifar10-depth', ...tiny, '--fault', 'lr-x0.3', '--out', out]);
+  const run = await runCli([...cpu, 'run', 'cifar10-depth', ...tiny, '--fault', 'lr-x0.3', '--no-conformance', '--out', out]);
   t.is(run.code, 2, run.stderr);
   t.regex(run.stdout, /CALIBRATION RUN with planted fault "lr-x0.3"/);
+  t.regex(run.stdout, /conformance: skipped/);
   const results = readResults(join(out, 'results.json'));
   t.is(results.fault, 'lr-x0.3');
   t.true(results.runs.every((r) => r.record.fault === 'lr-x0.3' && r.record.config.schedule.baseLearningRate === 0.1 * 0.3));

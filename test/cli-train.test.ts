@@ -29,7 +29,7 @@ test('an unknown dataset or a model of the wrong dataset is a usage error', asyn
   t.regex(unknown.stderr, /argument 'mnist' is invalid. Allowed choices are cifar10, synthetic, imagenet/);
   const wrong = await runCli(['--backend', 'cpu', 'train', '--model', 'resnet50', '--dataset', 'synthetic', '--train-limit', '16', '--test-limit', '8', '--out', join(mkdtempSync(join(tmpdir(), 'cli-')), 'r')]);
   t.is(wrong.code, 2);
-  t.regex(wrong.stderr, /resnet50 is trained on imagenet, not synthetic/);
+  t.regex(wrong.stderr, /resnet50 is trained on an ImageNet-shaped set \(imagenet or imagenet-standin\), not synthetic/);
 });
 
 test('SIGTERM stops a running train with a checkpoint (exit 130); --resume completes it', async (t) => {

@@ -1,126 +1,76 @@
 /**
- * Conformance with an independent implementation: given the same weights and
- * inputs, our models compute what PyTorch computes (torchvision's ResNets,
- * fb.resnet.torch's option-A CIFAR net, the authors' highway net), and our
- * training step, SGD and input pipeline do what the paper's Caffe recipe does.
- * Fixtures: scripts/conformance.py. Runs on every backend.
- *
- * Tolerances are relative to the largest magnitude of each tensor
- * (helpers/conformance.ts `relativeError`). float32 carries 2⁻²⁴ ≈ 6e-8 per
- * rounding; a forward pass sums a few hundred to a few thousand products per
- * output over 20–50 layers, each summed in a kernel-dependent order, so
- * honest implementations differ by ~1e-6. Training-mode BN divides by batch
- * standard deviations of as few as 16 values, and gradients subtract
- * near-equal terms, which amplifies that rounding up to ~100×. The limits sit
- * an order of magnitude above what the backends measure and orders below what
- * a planted fault gives (a missing shortcut, BN epsilon 1e-3, a stride on the
- * wrong convolution: 1e-2 and above).
+ * The conformance tier (runners/conformance/): our models, training step,
+ * optimiser, input pipeline and initialisation against PyTorch's fixtures
+ * (scripts/conformance.py), on whatever backend the tests run. Tolerances
+ * and why: runners/conformance/check.ts and the README's "Tiers".
  */
-import * as tf from '@tensorflow/tfjs';
 import test from 'ava';
-import { perPixelMean } from '../runners/data/images.js';
-import { augmentedBatch } from '../runners/data/augment.js';
-import { rng } from '../runners/data/rng.js';
-import { buildModel, decayedWeights } from '../runners/models/build.js';
-import { parseModelName } from '../runners/models/names.js';
-import { SGD_RECIPE } from '../runners/train/schedule.js';
-import { Sgd } from '../runners/train/sgd.js';
-import { trainingLoss, trainingStep } from '../runners/train/train.js';
+import { SUITES } from '../suites/index.js';
+import { checkConformance, conformancePassed, type ConformanceReport, fixtureNameOf } from '../runners/conformance/check.js';
+import { hasModelFixture, twinOf } from '../runners/conformance/fixtures.js';
+import { FAULT_NAMES, type FaultName } from '../runners/train/faults.js';
 import { useBackend } from './helpers/backend.js';
-import { type Fixture, fixtureImages, floats, inTheirLayout, loadWeights, minus, pipelineBytes, readFixture, readPipelineFixture, relativeError, stateOf } from './helpers/conformance.js';
-
-export const TOLERANCE = { inference: 1e-5, training: 1e-3, gradient: 1e-3, update: 1e-3 } as const;
 
 test.before(async () => {
   await useBackend({ gradients: true });
 });
 
-function built(fixture: Fixture) {
-  const model = buildModel(parseModelName(fixture.model), { inputSize: fixture.side, numClasses: fixture.classes, init: 'zeros' });
-  loadWeights(model, fixture);
-  return model;
-}
+const SMOKE_SHAPE = { iterations: 40, side: 32, classes: 10 } as const;
 
-const FORWARD = ['resnet20-w4', 'plain20-w4', 'resnet18-w4', 'resnet34-w4', 'resnet34-a-w4', 'resnet34-c-w4', 'plain34-w4', 'resnet50-w4', 'resnet50-v1.5-w4', 'highway19'];
+const failures = (r: ConformanceReport) =>
+  [...r.run.map((c) => ({ model: 'the run', c })), ...r.models.flatMap((m) => m.checks.map((c) => ({ model: m.model, c })))]
+    .filter(({ c }) => c.failed > 0)
+    .map(({ model, c }) => `${model} ${c.kind}: ${c.failures[0]?.tensor} ${c.failures[0]?.value} > ${c.failures[0]?.tolerance}`);
 
-for (const name of FORWARD) {
-  test(`${name}: logits equal the reference's, with moving and with batch statistics`, (t) => {
-    const fixture = readFixture(name);
-    const model = built(fixture);
-    const x = fixtureImages(fixture);
-    const modes = [['inference', false], ['training', true]] as const;
-    for (const [mode, training] of modes) {
-      const expected = fixture[mode];
-      if (!expected) continue; // highway19 has dropout, not BN: training mode is random
-      const logits = model.model.apply(x, { training }) as tf.Tensor;
-      const error = relativeError(logits.dataSync(), floats(expected));
-      t.log(`${mode}: relative error ${error.toExponential(1)} (against ${fixture.reference})`);
-      t.true(error <= TOLERANCE[mode], `${mode} logits differ by ${error.toExponential(2)} > ${TOLERANCE[mode]}`);
-      logits.dispose();
-    }
-    x.dispose();
-    model.model.dispose();
+test('every model a suite trains has a reference fixture for its twin', (t) => {
+  const models = new Set(SUITES.flatMap((s) => (s.kind === 'training' ? [...s.models, ...Object.values(s.presets).flatMap((p) => p?.models ?? [])] : [])));
+  const missing = [...models].filter((m) => !hasModelFixture(twinOf(m).replace(/-g0(?=-|$)/, '')));
+  t.deepEqual(missing, [], 'regenerate with python3 scripts/conformance.py');
+});
+
+// Every fixture, ImageNet twins at 64 px through the same builder; 1202 layers is the slowest (seconds).
+const MODELS = ['resnet20', 'plain20', 'resnet32', 'plain56', 'resnet110', 'resnet1202', 'highway20', 'highway56', 'highway19', 'resnet38-skip1', 'resnet38-skip3', 'resnet38-skip4', 'resnet110-skip4'];
+const IMAGENET = ['plain18', 'plain34', 'resnet18-a', 'resnet34-a', 'resnet18', 'resnet34', 'resnet34-c', 'resnet50', 'resnet50-v1.5', 'resnet101', 'resnet152'];
+
+for (const model of MODELS) {
+  test(`${model}: the clean code path conforms (logits in both BN modes, loss, gradients, updates, optimiser, pipeline, initialisation)`, async (t) => {
+    const report = await checkConformance([{ model: `${model}-w4`.replace('highway19-w4', 'highway19'), seed: 1 }], SMOKE_SHAPE);
+    t.deepEqual(failures(report), []);
+    t.true(conformancePassed(report));
   });
 }
 
-for (const name of ['resnet20-w4', 'resnet18-w4']) {
-  test(`${name}: gradients, and weights and BN statistics after 1 and 3 SGD steps (rate cut before the 3rd), equal Caffe's`, (t) => {
-    const fixture = readFixture(name);
-    const model = built(fixture);
-    const variables = model.model.trainableWeights.map((w) => w.read() as tf.Variable);
-    const originalName = new Map(model.model.trainableWeights.map((w) => [w.name, w.originalName]));
-    const sgd = new Sgd(SGD_RECIPE, new Set(decayedWeights(model).map((w) => w.name)));
-    const before = stateOf(model, fixture);
-    const data = { side: fixture.side, classes: fixture.classes };
-    const worst = { loss: 0, gradient: 0, update: 0 };
-    fixture.steps!.forEach((step, k) => {
-      const x = fixtureImages(fixture, `step${k}`);
-      const labels = tf.tensor1d(step.labels, 'int32');
-      if (step.gradients) {
-        const { grads } = tf.variableGrads(() => trainingLoss(model.model.apply(x, { training: true }) as tf.Tensor2D, labels, fixture.classes), variables);
-        // That forward pass moved the BN statistics: put them back before the real step.
-        for (const w of model.model.weights.filter((w) => !w.trainable)) w.write(tf.tensor(before.get(w.originalName)!, w.shape as number[]));
-        t.deepEqual(Object.keys(grads).map((v) => originalName.get(v)).sort(), Object.keys(step.gradients).sort());
-        for (const [v, g] of Object.entries(grads)) {
-          const weight = originalName.get(v)!;
-          const error = relativeError(inTheirLayout(fixture, weight, g), floats(step.gradients[weight]!));
-          worst.gradient = Math.max(worst.gradient, error);
-          t.true(error <= TOLERANCE.gradient, `∂loss/∂${weight} differs by ${error.toExponential(2)}`);
-        }
-        tf.dispose(grads);
-      }
-      const batch = { images: x.dataSync() as Float32Array, labels: Int32Array.from(step.labels), size: fixture.batch };
-      const { loss } = trainingStep({ built: model, variables, sgd }, data, batch, step.learningRate);
-      const lossError = Math.abs(loss - step.loss) / Math.abs(step.loss);
-      worst.loss = Math.max(worst.loss, lossError);
-      t.true(lossError <= TOLERANCE.training, `step ${k + 1}: loss ${loss} vs ${step.loss}`);
-      tf.dispose([x, labels]);
-      if (!step.state) return;
-      // Compare what the steps changed (w − w₀): the weights themselves barely move in a few steps.
-      const after = stateOf(model, fixture);
-      for (const [weight, expected] of Object.entries(step.state)) {
-        const w0 = before.get(weight)!;
-        const error = relativeError(minus(after.get(weight)!, w0), minus(floats(expected), w0));
-        worst.update = Math.max(worst.update, error);
-        t.true(error <= TOLERANCE.update, `after step ${k + 1}, ${weight} moved by a different amount: ${error.toExponential(2)}`);
-      }
-    });
-    t.log(`largest relative error: losses ${worst.loss.toExponential(1)}, gradients ${worst.gradient.toExponential(1)}, updates ${worst.update.toExponential(1)}`);
-    sgd.dispose();
-    model.model.dispose();
+test('ImageNet twins conform at 64 px', async (t) => {
+  const report = await checkConformance(IMAGENET.map((m) => ({ model: `${m}-w4`, seed: 1 })), { iterations: 20, side: 64, classes: 10 });
+  t.deepEqual(failures(report), []);
+  t.is(report.models.length, IMAGENET.length);
+});
+
+/** Which check each planted fault must trip: the tier names it, so a CI log says what broke. */
+const CAUGHT_BY: Record<FaultName, RegExp> = {
+  'lr-x0.3': /updates|optimizer/,
+  'no-augmentation': /pipeline-images/,
+  'no-shortcuts': /logits-evaluation/,
+  'bn-momentum': /updates: .*moving_/,
+  'weight-decay-x10': /optimizer/,
+  'label-noise-20': /labels/,
+  'classifier-init-x10': /initialisation: fc\/kernel/,
+  'eval-train-mode': /logits-evaluation/,
+};
+
+for (const fault of FAULT_NAMES) {
+  test(`fault ${fault} fails the conformance tier, named by the check that caught it`, async (t) => {
+    const report = await checkConformance([{ model: 'resnet20-w4', seed: 1 }], { ...SMOKE_SHAPE, fault });
+    t.false(conformancePassed(report));
+    t.regex(failures(report).join('\n'), CAUGHT_BY[fault]);
   });
 }
 
-test('the CIFAR input pipeline: per-pixel mean, pad 4, crop and flip as the reference computes them on the same bytes and seed', (t) => {
-  const fixture = readPipelineFixture();
-  const { count, side } = fixture;
-  const set = { name: 'fixture', side, classes: 10, count, images: pipelineBytes(fixture), labels: new Uint8Array(count) };
-  const mean = perPixelMean(set);
-  t.deepEqual(Array.from(mean), Array.from(floats(fixture.mean)));
-  const batch = augmentedBatch(set, mean, fixture.indices, rng(fixture.seed, 'augment', fixture.iteration));
-  const pixels = side * side * 3;
-  fixture.crops.forEach((crop, s) => {
-    const ours = batch.images.subarray(s * pixels, (s + 1) * pixels);
-    t.deepEqual(Array.from(ours), Array.from(floats(crop.image)), `image ${s}: crop (${crop.dx}, ${crop.dy}), flip ${crop.flip}`);
-  });
+test('a model whose weights differ from the reference model fails on its weights and compares nothing else', async (t) => {
+  // resnet20's twin against plain20's fixture would pass the weights (option A adds none): a projection net cannot.
+  const report = await checkConformance([{ model: 'resnet18-w4', seed: 1 }], { iterations: 20, side: 64, classes: 10, fault: 'no-shortcuts' });
+  const checks = report.models[0]!.checks.map((c) => c.kind);
+  t.false(conformancePassed(report));
+  t.regex(failures(report).join('\n'), /weights: conv\d_1\.proj/);
+  t.false(checks.includes('logits-evaluation'));
 });

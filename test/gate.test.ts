@@ -12,7 +12,7 @@ import { compare, evaluateClaim } from '../runners/compare/compare.js';
 import { summarize, testShift } from '../runners/compare/stats.js';
 import { InputError } from '../runners/errors.js';
 import { ResultSet } from '../runners/suite/results.js';
-import { baselineFrom, type FakeRun, fakeResults } from './helpers/results.js';
+import { baselineFrom, type FakeRun, fakeResults, passingConformance } from './helpers/results.js';
 
 const errors = (...xs: number[]): FakeRun[] => xs.map((testError) => ({ testError, trainError: Math.max(0, testError - 0.05) }));
 const ERRORS = { tolerance: 0.02, relative: false, alpha: 0.01, power: 0.8 };
@@ -109,9 +109,9 @@ test('planted: plain-56 and ResNet-56 at 100 % error where the baseline learned 
   t.regex(broken[0]!.why, /at chance level/);
 });
 
-test('planted: every smoke error at 100 %, or 20 points added to every smoke run, never exits 0', (t) => {
+test('planted: every smoke error at 100 % (nets at chance: training loss at ln 10), or 20 points added to every smoke run, never exits 0', (t) => {
   const smoke = { plain20: errors(0.77, 0.7), plain32: errors(0.84, 0.77), resnet20: errors(0.87, 0.55), resnet32: errors(0.78, 0.57) };
-  const hundred = Object.fromEntries(Object.keys(smoke).map((m) => [m, errors(1, 1)]));
+  const hundred = Object.fromEntries(Object.keys(smoke).map((m) => [m, [1, 1].map((e) => ({ testError: e, trainError: e, trainLoss: 2.35 }))]));
   const all = compare(fakeResults(cifar10Depth, 'smoke', hundred), cifar10Depth, base(smoke, 'smoke'));
   t.is(all.exitCode, 1, rowsOf(all));
   const plus20 = Object.fromEntries(Object.entries(smoke).map(([m, runs]) => [m, runs.map((r) => ({ testError: Math.min(1, r.testError + 0.2), trainError: Math.min(1, r.trainError! + 0.2) }))]));
@@ -133,15 +133,20 @@ test('replay: runs identical to the baseline seed for seed on the same numerics 
 
 test('replay: native TensorFlow replays only on the same machine identity (unknown CPU extensions never match)', (t) => {
   const smoke = { plain20: errors(0.77, 0.7), resnet20: errors(0.87, 0.55) };
+  const replayed = (c: ReturnType<typeof compare>) => c.rows.filter((r) => r.metric !== 'imagesPerSecond').every((r) => r.replay === true);
   const c = compare(fakeResults(cifar10Depth, 'smoke', smoke, 'tensorflow'), cifar10Depth, base(smoke, 'smoke', 'tensorflow'));
-  t.is(c.exitCode, 4, 'the fake backend records no CPU extensions: not provably the same numerics');
+  // The fake backend records no CPU extensions: not provably the same numerics, so not a replay (at smoke: not bounded).
+  t.false(replayed(c));
+  t.true(c.rows.filter((r) => r.metric !== 'imagesPerSecond').every((r) => r.verdict === 'not-bounded'), rowsOf(c));
   const identity = { cpuCores: 2, cpuFeatures: ['avx', 'avx2', 'fma'], env: {} };
   const known = (r: ResultSet): ResultSet => ({ ...r, backend: { ...r.backend, ...identity } });
   const b = base(smoke, 'smoke', 'tensorflow');
   const same = compare(known(fakeResults(cifar10Depth, 'smoke', smoke, 'tensorflow')), cifar10Depth, { ...b, data: { ...b.data, backend: { ...b.data.backend, ...identity } } });
   t.is(same.exitCode, 0, rowsOf(same));
+  t.true(replayed(same));
   const avx512 = compare(known(fakeResults(cifar10Depth, 'smoke', smoke, 'tensorflow')), cifar10Depth, { ...b, data: { ...b.data, backend: { ...b.data.backend, ...identity, cpuFeatures: ['avx', 'avx2', 'fma', 'avx512f'] } } });
-  t.is(avx512.exitCode, 4);
+  t.false(replayed(avx512));
+  t.regex(rowsOf(avx512), /another CPU identity/);
 });
 
 test('planted: a baseline whose means were edited away from its per-seed values is refused', (t) => {
@@ -258,4 +263,75 @@ test('a claim gates only at the presets whose budget can show it', (t) => {
   const smoke = compare(fakeResults(cifar10Depth, 'smoke', noDegradation), cifar10Depth, base(noDegradation, 'smoke'));
   t.true(smoke.claims.every((c) => !c.gated));
   t.not(smoke.exitCode, 1);
+});
+
+// ── smoke: a short run decides by conformance and learnability, not by statistics ──
+
+const SMOKE = { resnet20: errors(0.6, 0.7), plain20: errors(0.75, 0.8) };
+/** The same results as run on another machine: its identity in the result set and in every run record. */
+const elsewhere = (results: ReturnType<typeof fakeResults>) => ({
+  ...results,
+  backend: { ...results.backend, cpuModel: 'another cpu', cpuCores: 2, cpuFeatures: ['avx2'], env: {} },
+  runs: results.runs.map((r) => ({ ...r, record: { ...r.record, host: { ...r.record.host, cpuModel: 'another cpu' } } })),
+});
+
+test('smoke: rows another CPU identity cannot bound are "not bounded", name that identity, and do not keep smoke from passing', (t) => {
+  const c = compare(elsewhere(fakeResults(cifar10Depth, 'smoke', { resnet20: errors(0.5, 0.8), plain20: errors(0.7, 0.85) }, 'tensorflow')), cifar10Depth, base(SMOKE, 'smoke', 'tensorflow'));
+  const errorRows = c.rows.filter((r) => r.metric !== 'imagesPerSecond');
+  t.true(errorRows.every((r) => r.verdict === 'not-bounded'), rowsOf(c));
+  t.regex(errorRows[0]!.why, /not bounded at smoke \(these seeds detect [\d.]+ pts, the tolerance is 10\.00 pts\): another CPU identity \(the baseline's: test cpu, .*; here: another cpu, 2 cores, AVX2\); bounding it is the nightly's job/);
+  t.is(c.verdict, 'pass');
+  t.is(c.exitCode, 0);
+});
+
+test('smoke: new seeds on the baseline\'s own numerics are not bounded either (they are a new sample, not a replay)', (t) => {
+  const rerun = fakeResults(cifar10Depth, 'smoke', { resnet20: errors(0.5, 0.8, 0.55, 0.9), plain20: errors(0.7, 0.85, 0.8, 0.6) });
+  const onlyNew = { ...rerun, runs: rerun.runs.filter((r) => r.unit.seed > 2) };
+  const c = compare({ ...onlyNew, settings: { ...onlyNew.settings, seeds: 2, firstSeed: 3 }, expectedUnits: onlyNew.expectedUnits.filter((u) => u.seed > 2) }, cifar10Depth, base(SMOKE, 'smoke'));
+  t.regex(rowsOf(c), /resnet20 testError not-bounded: .*seeds 3, 4 not in the baseline/);
+  t.is(c.exitCode, 0);
+});
+
+test('smoke: on the baseline\'s own numerics and seeds, values that do not replay are inconclusive: the computation changed', (t) => {
+  const c = compare(fakeResults(cifar10Depth, 'smoke', { resnet20: errors(0.5, 0.8), plain20: errors(0.75, 0.8) }), cifar10Depth, base(SMOKE, 'smoke'));
+  t.regex(rowsOf(c), /resnet20 testError inconclusive: the baseline's numerics and seeds, yet testError differs .*the computation changed/);
+  t.is(c.exitCode, 4);
+});
+
+test('smoke: a model whose runs never left chance (training loss at ln 10) fails learnability; one that learned passes it', (t) => {
+  const stuck = { ...SMOKE, plain20: [{ testError: 0.9, trainLoss: 2.31 }, { testError: 0.75, trainLoss: 1.9 }] };
+  const c = compare(elsewhere(fakeResults(cifar10Depth, 'smoke', stuck, 'tensorflow')), cifar10Depth, base(SMOKE, 'smoke', 'tensorflow'));
+  const plain = c.learnability.find((l) => l.model === 'plain20')!;
+  t.false(plain.learned);
+  t.deepEqual(plain.runs.map((r) => r.learned), [false, true]);
+  t.true(c.learnability.find((l) => l.model === 'resnet20')!.learned);
+  t.is(c.verdict, 'fail');
+  t.is(c.exitCode, 1);
+});
+
+test('smoke: a conformance failure fails the job (exit 1), naming the model, the check and the tensor', (t) => {
+  const report = passingConformance(['resnet20', 'plain20']);
+  const broken = { ...report, models: [report.models[0]!, { ...report.models[1]!, checks: [{ kind: 'logits-evaluation' as const, tensors: 1, tolerance: 1e-5, worst: { tensor: 'logits', value: 0.97, tolerance: 1e-5 }, failed: 1, failures: [{ tensor: 'logits', value: 0.97, tolerance: 1e-5 }] }] }] };
+  const c = compare(elsewhere(fakeResults(cifar10Depth, 'smoke', SMOKE, 'tensorflow', broken)), cifar10Depth, base(SMOKE, 'smoke', 'tensorflow'));
+  t.is(c.conformance?.status, 'fail');
+  t.deepEqual(c.conformance?.failures.map((f) => `${f.model} ${f.kind} ${f.tensor}`), ['plain20 logits-evaluation logits']);
+  t.is(c.exitCode, 1);
+});
+
+test('smoke: results without a conformance report, or that skipped it, are incomplete; at nightly a skipped tier is only noted', (t) => {
+  for (const conformance of ['missing', null] as const) {
+    const c = compare(elsewhere(fakeResults(cifar10Depth, 'smoke', SMOKE, 'tensorflow', conformance)), cifar10Depth, base(SMOKE, 'smoke', 'tensorflow'));
+    t.is(c.exitCode, 2, `${conformance}`);
+    t.regex(c.problems.join('\n'), /conformance/);
+  }
+  const nightly = compare(fakeResults(cifar10Depth, 'nightly', BASE, 'cpu', null), cifar10Depth, base(BASE));
+  t.is(nightly.conformance?.status, 'skipped');
+  t.is(nightly.exitCode, 0);
+});
+
+test('nightly: rows that cannot be bounded stay inconclusive (statistics decide there), on any machine', (t) => {
+  const noisy = { resnet20: errors(0.5, 0.7), resnet56: errors(0.5, 0.7) };
+  const c = compare(elsewhere(fakeResults(cifar10Depth, 'nightly', noisy, 'tensorflow')), cifar10Depth, base({ resnet20: errors(0.55, 0.69), resnet56: errors(0.55, 0.69) }, 'nightly', 'tensorflow'));
+  t.false(c.rows.some((r) => r.verdict === 'not-bounded'));
+  t.is(c.exitCode, 4);
 });

@@ -16,7 +16,9 @@ test('JUnit XML: one case per model × metric and claim, failures for regression
   const xml = junitReporter.render(comparison);
   const doc = convert(xml, { format: 'object' }) as { testsuites: { testsuite: { '@tests': string; '@failures': string; testcase: { '@name': string; failure?: unknown; skipped?: unknown }[] } } };
   const suite = doc.testsuites.testsuite;
-  t.is(Number(suite['@tests']), comparison.rows.length + comparison.claims.length);
+  // Conformance: one case per model and one for the run's pipeline; then rows and claims.
+  t.is(Number(suite['@tests']), comparison.conformance!.models + 1 + comparison.learnability.length + comparison.rows.length + comparison.claims.length);
+  t.truthy(suite.testcase.find((c) => c['@name'] === 'conformance resnet20'));
   const failed = suite.testcase.filter((c) => c.failure !== undefined).map((c) => c['@name']);
   t.true(failed.includes('resnet56 testError'));
   // A full-schedule claim that fails at nightly is reported as skipped, not failed.

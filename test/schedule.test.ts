@@ -1,6 +1,6 @@
 import test from 'ava';
 import { CIFAR_SCHEDULE, learningRate, scaleSchedule } from '../runners/train/schedule.js';
-import { recipeFor } from '../runners/train/train.js';
+import { recipeFor } from '../runners/train/plan.js';
 import { parseModelName } from '../runners/models/names.js';
 
 test('CIFAR-10: 0.1, divided by 10 at 32k and 48k, stopping at 64k', (t) => {

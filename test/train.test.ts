@@ -84,6 +84,25 @@ test.serial('an interrupted run resumes from its checkpoint to the same result',
   t.deepEqual(resumed.curves.test, whole.curves.test);
 });
 
+test.serial('a run resumed on another machine identity completes and records every machine it ran on, from the iteration each took over', async (t) => {
+  const dir = fresh();
+  let steps = 0;
+  await train(tiny(dir, { shouldStop: () => steps++ >= 4 }));
+  const elsewhere: BackendInfo = { ...backend, cpuModel: 'another CPU', cpuCores: 4, cpuFeatures: ['avx2'], env: { ONEDNN_MAX_CPU_ISA: 'AVX2' } };
+  const resumed = await train(tiny(dir, { resume: true, backend: elsewhere }));
+  t.is(resumed.status, 'completed');
+  t.is(resumed.host.cpuModel, 'another CPU');
+  t.deepEqual(
+    resumed.machines?.map((m) => [m.fromIteration, m.cpuModel, m.cpus]),
+    [
+      [0, backend.cpuModel, backend.cpuCores],
+      [4, 'another CPU', 4],
+    ],
+  );
+  // On one machine nothing is added.
+  t.is((await train(tiny(fresh()))).machines, undefined);
+});
+
 test.serial('a NaN loss ends the run as diverged, recorded, never completed', async (t) => {
   const dir = fresh();
   const record = await train(tiny(dir, { learningRate: 1e30, iterations: 20 }));
@@ -112,7 +131,7 @@ test.serial('an existing run is not overwritten without --resume, and --resume n
 
 test.serial('bad settings are usage errors before any work', async (t) => {
   await t.throwsAsync(train(tiny(fresh(), { model: 'resnet21' })), { instanceOf: UsageError });
-  await t.throwsAsync(train(tiny(fresh(), { model: 'resnet18' })), { instanceOf: UsageError, message: /resnet18 is trained on imagenet, not synthetic/ });
+  await t.throwsAsync(train(tiny(fresh(), { model: 'resnet18' })), { instanceOf: UsageError, message: /resnet18 is trained on an ImageNet-shaped set \(imagenet or imagenet-standin\), not synthetic/ });
   await t.throwsAsync(train(tiny(fresh(), { batchSize: 0 })), { instanceOf: UsageError });
 });
 

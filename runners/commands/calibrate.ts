@@ -22,6 +22,7 @@ export interface CalibrateOptions {
   data?: string;
   out?: string;
   baseline?: string;
+  conformance: boolean;
 }
 
 export async function calibrateCommand(name: string, options: CalibrateOptions, backendRequest: BackendRequest): Promise<number> {
@@ -49,6 +50,7 @@ export async function calibrateCommand(name: string, options: CalibrateOptions, 
       backend,
       ...consoleProgress,
       shouldStop,
+      conformance: options.conformance,
     }),
   );
   const table = calibrationTable(rows);
@@ -71,6 +73,7 @@ export const register: RegisterCommand = (program, cli) => {
     .option('--baseline <file>', 'baseline to calibrate against (default: the recorded one for this suite × preset × backend)')
     .option('--data <dir>', 'dataset folder (default: $RESNET_REPRO_DATA, else ~/.cache/resnet-repro/data/<dataset>)')
     .option('--out <dir>', 'output folder (default results/calibrate-<suite>-<preset>); running again continues it')
+    .option('--no-conformance', 'skip the conformance tier: measure what the statistics alone catch')
     .action(async (name: string, options: CalibrateOptions) => {
       process.exitCode = await calibrateCommand(name, options, cli.backend());
     });

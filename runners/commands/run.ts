@@ -20,6 +20,7 @@ export interface RunOptions extends GateOutputOptions {
   shard?: { index: number; count: number };
   out?: string;
   fault?: FaultName;
+  conformance: boolean;
 }
 
 export async function runCommand(name: string, options: RunOptions, backendRequest: Parameters<typeof initBackend>[0]): Promise<number> {
@@ -50,6 +51,7 @@ export async function runCommand(name: string, options: RunOptions, backendReque
       ...(options.fault ? { fault: options.fault } : {}),
       ...consoleProgress,
       shouldStop,
+      conformance: options.conformance,
     }),
   );
   process.stderr.write(`results: ${join(outDir, 'results.json')} (${results.wallSeconds.toFixed(0)} s)\n`);
@@ -75,7 +77,8 @@ export const register: RegisterCommand = (program, cli) => {
       .option('--data <dir>', 'dataset folder (default: $RESNET_REPRO_DATA, else ~/.cache/resnet-repro/data/<dataset>)')
       .option('--shard <i/n>', 'run shard i of n (balanced by cost); merge the shards afterwards', parseShard)
       .option('--out <dir>', 'output folder (default results/<suite>-<preset>); running again continues it')
-      .addOption(new Option('--fault <name>', 'calibration only: plant a fault in the code path; recorded, never a baseline').choices(FAULT_NAMES)),
+      .addOption(new Option('--fault <name>', 'calibration only: plant a fault in the code path; recorded, never a baseline').choices(FAULT_NAMES))
+      .option('--no-conformance', 'skip the conformance tier before training (to measure the statistics alone; smoke cannot pass without it)'),
   ).action(async (name: string, options: RunOptions) => {
     process.exitCode = await runCommand(name, options, cli.backend());
   });

@@ -9,7 +9,7 @@ import { MAX_BATCH, MAX_ITERATIONS, positive, type RegisterCommand, whole } from
 import { formatDuration } from '../../reports/reporter.js';
 import { formatTiming, progressLines } from './progress.js';
 import type { RunRecord } from '../train/record.js';
-import { DATASETS, type DatasetName, openDataset } from '../data/datasets.js';
+import { DATASETS, type DatasetName, openDataset, prepareDataset } from '../data/datasets.js';
 import { type ProgressEvent, train } from '../train/train.js';
 
 /** The options as commander hands them over: parsed and range-checked at the edge. */
@@ -33,9 +33,12 @@ export interface TrainCommandOptions {
   testLimit?: number;
 }
 
-/** --data, else RESNET_REPRO_DATA, else the per-user cache. */
+/** --data, else RESNET_REPRO_DATA (not for the generated stand-in), else the per-user cache. */
 export function dataDirectory(flag: string | undefined, dataset: DatasetName): string {
-  return flag ?? process.env.RESNET_REPRO_DATA ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'resnet-repro', 'data', dataset);
+  const cache = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'resnet-repro', 'data', dataset);
+  // The generated stand-in is not the data RESNET_REPRO_DATA points at.
+  if (dataset === 'imagenet-standin') return flag ?? cache;
+  return flag ?? process.env.RESNET_REPRO_DATA ?? cache;
 }
 
 const pct = (x: number | undefined) => (x === undefined ? '–' : `${(x * 100).toFixed(2)}%`);
@@ -75,16 +78,18 @@ export async function trainCommand(options: TrainCommandOptions, backendRequest:
   const { dataset, seed, trainLimit, testLimit, imageSize, iterations, logEvery, evalEvery, checkpointEvery } = options;
   const learningRate = options.lr;
   // §3.4 and §4.2: 256 for ImageNet, 128 for CIFAR-10.
-  const batchSize = options.batchSize ?? (dataset === 'imagenet' ? 256 : 128);
+  const batchSize = options.batchSize ?? (dataset === 'imagenet' || dataset === 'imagenet-standin' ? 256 : 128);
   if (dataset === 'synthetic') {
     // Generated data has no folder and no held-out split: say so rather than ignore the flag.
     if (options.data !== undefined) throw new UsageError('--data names a dataset folder; --dataset synthetic is generated and reads none (drop --data, or use --dataset cifar10)');
     if (options.validation) throw new UsageError('--validation holds out 5k CIFAR-10 training images; --dataset synthetic has no such split (use --test-limit to size its test set)');
   }
   // Open the data before the backend: a missing dataset fails in a second, not after loading TensorFlow.
+  const dir = dataset === 'synthetic' ? undefined : dataDirectory(options.data, dataset);
+  await prepareDataset({ name: dataset, dir }, (line) => process.stderr.write(`${line}\n`));
   const data = openDataset({
     name: dataset,
-    dir: dataset === 'synthetic' ? undefined : dataDirectory(options.data, dataset),
+    dir,
     validationSplit: options.validation ?? false,
     trainLimit,
     testLimit,

@@ -2,15 +2,16 @@
 import { UsageError } from '../errors.js';
 import { loadCifar10 } from './cifar10.js';
 import { ImageNetData } from './imagenet.js';
+import { ensureImageNetStandIn, standInFolder } from './imagenet-standin.js';
 import { InMemoryData, type TrainingData } from './source.js';
 import { syntheticImages } from './synthetic.js';
 
-export const DATASETS = ['cifar10', 'synthetic', 'imagenet'] as const;
+export const DATASETS = ['cifar10', 'synthetic', 'imagenet', 'imagenet-standin'] as const;
 export type DatasetName = (typeof DATASETS)[number];
 
 export interface DatasetOptions {
   readonly name: DatasetName;
-  /** cifar10: the binary files; imagenet: the folder holding train/ and val/. */
+  /** cifar10: the binary files; imagenet: the folder holding train/ and val/; imagenet-standin: where it is generated. */
   readonly dir?: string;
   /** cifar10: train on 45k and test on the held-out 5k. */
   readonly validationSplit?: boolean;
@@ -24,6 +25,14 @@ export interface DatasetOptions {
 
 /** Synthetic sizes when no limit is given: enough to learn, quick to generate. */
 const SYNTHETIC_DEFAULT = { train: 5_000, test: 1_000 };
+
+/** Makes what a dataset needs before it opens: the generated ImageNet stand-in, once. */
+export async function prepareDataset(options: Pick<DatasetOptions, 'name' | 'dir'>, log?: (line: string) => void): Promise<void> {
+  if (options.name === 'imagenet-standin') {
+    if (!options.dir) throw new UsageError('imagenet-standin needs a folder to be generated in: --data DIR or RESNET_REPRO_DATA');
+    await ensureImageNetStandIn(options.dir, log);
+  }
+}
 
 export function openDataset(options: DatasetOptions): TrainingData {
   switch (options.name) {
@@ -42,5 +51,8 @@ export function openDataset(options: DatasetOptions): TrainingData {
     case 'imagenet':
       if (!options.dir) throw new UsageError('imagenet needs its folder (train/ and val/): --data DIR or RESNET_REPRO_DATA');
       return new ImageNetData({ dir: options.dir, side: options.side, trainLimit: options.trainLimit, testLimit: options.testLimit, seed: options.seed });
+    case 'imagenet-standin':
+      if (!options.dir) throw new UsageError('imagenet-standin needs the folder it was generated in: --data DIR or RESNET_REPRO_DATA');
+      return new ImageNetData({ dir: standInFolder(options.dir), name: 'imagenet-standin', side: options.side, trainLimit: options.trainLimit, testLimit: options.testLimit, seed: options.seed });
   }
 }

@@ -50,6 +50,8 @@ export interface ImageNetOptions {
   readonly trainLimit?: number;
   readonly testLimit?: number;
   readonly seed?: number;
+  /** Recorded as the runs' dataset: 'imagenet', or 'imagenet-standin' for the generated one. */
+  readonly name?: 'imagenet' | 'imagenet-standin';
 }
 
 function listImages(dir: string): string[] {
@@ -152,7 +154,8 @@ export function cropRaw(raw: Uint8Array, width: number, left: number, top: numbe
 }
 
 export class ImageNetData implements TrainingData {
-  readonly name = 'imagenet';
+  readonly name: string;
+  readonly family = 'imagenet';
   readonly testSplit = 'val';
   readonly side: number;
   readonly classes: number;
@@ -166,6 +169,7 @@ export class ImageNetData implements TrainingData {
   private mean: Float32Array | undefined;
 
   constructor(readonly options: ImageNetOptions & { readonly dir: string }) {
+    this.name = options.name ?? 'imagenet';
     const { classes, entries } = readTrain(options.dir);
     this.classNames = classes;
     this.classes = classes.length;

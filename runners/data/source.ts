@@ -15,6 +15,8 @@ export interface EvalBatch extends Batch {
 export interface TrainingData {
   /** Recorded as the run's dataset: "cifar10", "synthetic", "imagenet", … */
   readonly name: string;
+  /** Which models it feeds and how they are evaluated: CIFAR-10-shaped, or ImageNet-shaped (10-crop at the end). */
+  readonly family: 'cifar10' | 'imagenet';
   readonly dir: string | null;
   /** Input side length and number of classes of the batches. */
   readonly side: number;
@@ -36,6 +38,7 @@ export class InMemoryData implements TrainingData {
   readonly trainCount: number;
   readonly testCount: number;
   readonly name: string;
+  readonly family = 'cifar10';
   private readonly mean: Float32Array;
 
   constructor(

@@ -12,7 +12,15 @@
  * fast, existing kernels on both backends. It is registered as the kernel
  * itself, so Conv2D and FusedConv2D (which tfjs-layers uses) both reach it.
  * A kernel may return a tensor, and ops run inside a kernel are not taped.
- * Native TensorFlow keeps its own kernel.
+ *
+ * Native TensorFlow keeps its own kernel, except for strided 1×1
+ * convolutions (projection shortcuts, highway gates, the paper's bottleneck
+ * stride): with oneDNN on, TensorFlow 2.21's Conv2DBackpropFilter aborts
+ * with heap corruption on some of them (batch 8, 56×56, 4 → 8 channels,
+ * stride 2, at any ISA) and returns wrong gradients on others under
+ * ONEDNN_MAX_CPU_ISA=AVX2 (batch 8, 32×32 or 8×8, 4 → 8 channels: 89 % and
+ * 38 % off; found by the conformance tier's highway-20 twin). For them the
+ * composed form is one strided slice and one matMul.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -58,6 +66,32 @@ export function composedFilterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, filterSh
 export const COMPOSED_FILTER_BACKENDS = ['cpu', 'wasm'] as const;
 
 let installed = false;
+let nativeInstalled = false;
+
+/**
+ * On native TensorFlow, strided 1×1 convolutions' filter gradients go through
+ * the composed form (see above); every other one keeps TensorFlow's kernel.
+ * Call after the backend has registered its kernels. Idempotent.
+ */
+export function installNativeStridedPointwiseFilterKernel(backendName = 'tensorflow'): void {
+  if (nativeInstalled) return;
+  const original = tf.getKernel('Conv2DBackpropFilter', backendName);
+  if (!original) throw new Error(`the ${backendName} backend has no Conv2DBackpropFilter kernel to wrap`);
+  tf.unregisterKernel('Conv2DBackpropFilter', backendName);
+  tf.registerKernel({
+    ...original,
+    kernelFunc: (args) => {
+      const { inputs, attrs } = args;
+      const a = attrs as unknown as Conv2DAttrs & { filterShape: [number, number, number, number] };
+      const strides = typeof a.strides === 'number' ? [a.strides, a.strides] : a.strides;
+      const pointwise = a.filterShape[0] === 1 && a.filterShape[1] === 1;
+      if (!pointwise || (strides[0] === 1 && strides[1] === 1) || a.dataFormat === 'NCHW') return original.kernelFunc(args);
+      const { x, dy } = inputs as { x: tf.Tensor4D; dy: tf.Tensor4D };
+      return composedFilterGradient(x, dy, a.filterShape, a);
+    },
+  });
+  nativeInstalled = true;
+}
 
 /** Registers the composed kernel for cpu (replacing tfjs's) and wasm (adding one). Idempotent. */
 export function installComposedFilterKernel(): void {

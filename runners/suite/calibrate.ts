@@ -32,6 +32,8 @@ export interface CalibrationOptions {
   readonly log?: (line: string) => void;
   readonly onProgress?: (unit: RunUnit, event: ProgressEvent) => void;
   readonly shouldStop?: () => boolean;
+  /** The conformance tier before each run (default on); off to measure what the statistics alone catch. */
+  readonly conformance?: boolean;
 }
 
 export interface CalibrationRow {
@@ -40,7 +42,7 @@ export interface CalibrationRow {
   readonly fault: FaultName | null;
   readonly seeds: readonly number[];
   readonly verdict: Comparison['verdict'];
-  /** Rows that failed (regression, at chance, diverged) and gated claims that failed. */
+  /** What failed, tier first: conformance checks (model, kind, tensor), learnability, rows (regression, at chance, diverged), gated claims. */
   readonly caughtBy: readonly string[];
   readonly inconclusiveRows: number;
   /** The largest harmful shift of test error among the models, in the metric's unit. */
@@ -75,6 +77,7 @@ export async function calibrate(options: CalibrationOptions): Promise<Calibratio
       ...(options.log ? { log: options.log } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}),
+      ...(options.conformance === false ? { conformance: false } : {}),
     });
     if (results.runs.some((r) => r.record.status === 'interrupted')) break;
     rows.push(calibrationRow(step.name, step.fault, results, compare(results, suite, baseline)));
@@ -90,6 +93,8 @@ function calibrationRow(name: string, fault: FaultName | null, results: ResultSe
     seeds: [...new Set(results.expectedUnits.map((u) => u.seed))],
     verdict: c.verdict,
     caughtBy: [
+      ...(c.conformance?.failures ?? []).map((f) => `conformance: ${f.model} ${f.kind} (${f.tensor})`),
+      ...c.learnability.filter((l) => l.judged && !l.learned).map((l) => `learnability: ${l.model}`),
       ...c.rows.filter((r) => r.verdict === 'regression' || r.verdict === 'broken' || r.verdict === 'diverged').map((r) => `${r.model} ${r.metric} (${r.verdict})`),
       ...c.claims.filter((k) => k.gated && k.verdict === 'fails').map((k) => `claim ${k.id}`),
     ],

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { PRESETS, type Suite } from '../../suites/define.js';
 import { InputError } from '../errors.js';
 import { readVersionedJson } from '../json.js';
+import { type ConformanceCheck, ConformanceReport } from '../conformance/check.js';
 import { BACKEND_CHOICES, BackendRecord, describeCpu } from '../machine.js';
 import { FAULT_NAMES } from '../train/faults.js';
 import { RunRecord } from '../train/record.js';
@@ -65,6 +66,11 @@ export const ResultSet = z.object({
   wallSeconds: z.number(),
   runs: z.array(z.object({ unit: Unit, dir: z.string(), record: RunRecord, responses: z.array(LayerResponse).optional() })),
   architecture: z.array(z.object({ unit: Unit, facts: ArchFacts })),
+  /**
+   * The conformance tier's report for the models these results train (training suites); null when
+   * the run was asked to skip it (--no-conformance), absent in results from before it existed.
+   */
+  conformance: ConformanceReport.nullable().optional(),
 });
 export type ResultSet = z.infer<typeof ResultSet>;
 export type UnitResult = ResultSet['runs'][number];
@@ -172,5 +178,18 @@ export function mergeResults(sets: readonly { path: string; results: ResultSet }
     wallSeconds: sets.reduce((t, s) => t + s.results.wallSeconds, 0),
     runs: sets.flatMap((s) => s.results.runs),
     architecture: sets.flatMap((s) => s.results.architecture),
+    ...mergedConformance(sets.map((s) => s.results)),
   };
+}
+
+/** Each shard checked the models it trained: together, every model once; skipped or missing if any shard's was. */
+function mergedConformance(sets: readonly ResultSet[]): Pick<ResultSet, 'conformance'> {
+  if (sets.some((r) => r.conformance === undefined)) return {};
+  const reports = sets.map((r) => r.conformance);
+  if (reports.some((r) => r === null)) return { conformance: null };
+  const models = new Map(reports.flatMap((r) => r!.models).map((m) => [m.model, m]));
+  // Every shard checks the pipeline: keep, per kind, the shard's check that failed most.
+  const run = new Map<string, ConformanceCheck>();
+  for (const check of reports.flatMap((r) => r!.run)) if ((run.get(check.kind)?.failed ?? -1) < check.failed) run.set(check.kind, check);
+  return { conformance: { models: [...models.values()], run: [...run.values()], seconds: reports.reduce((t, r) => t + r!.seconds, 0) } };
 }

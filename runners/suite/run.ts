@@ -9,8 +9,8 @@ import { join, relative } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { PresetName, Suite } from '../../suites/define.js';
 import { type BackendInfo, backendRecord } from '../backend.js';
-import { describeCpu } from '../machine.js';
-import { openDataset } from '../data/datasets.js';
+import { checkConformance, conformancePassed, type ConformanceReport, tensorsCompared } from '../conformance/check.js';
+import { openDataset, prepareDataset } from '../data/datasets.js';
 import type { TrainingData } from '../data/source.js';
 import { InputError } from '../errors.js';
 import { gitState } from '../git.js';
@@ -41,6 +41,8 @@ export interface RunSuiteOptions {
   readonly log?: (line: string) => void;
   readonly onProgress?: (unit: RunUnit, event: ProgressEvent, suite: SuiteProgress) => void;
   readonly shouldStop?: () => boolean;
+  /** The conformance tier before training (default on); off only to measure the statistics alone (calibration). */
+  readonly conformance?: boolean;
 }
 
 /** Images read for the Fig. 7 response statistics. */
@@ -82,8 +84,17 @@ export async function runSuite(options: RunSuiteOptions): Promise<ResultSet> {
       return write(options.outDir, { ...base, wallSeconds: (performance.now() - started) / 1000, runs: [], architecture });
     }
     const training = settings as ResolvedSettings;
+    await prepareDataset({ name: training.dataset, dir: options.dataDir }, log);
     const data = openDataset({ name: training.dataset, dir: options.dataDir, trainLimit: training.trainLimit, testLimit: training.testLimit, side: training.imageSize });
     log(`${suite.name} (${preset}): ${mine.length} of ${expected.length} runs on this shard, ${data.name}, ${training.iterations} iterations each`);
+    const conformance = options.conformance === false ? null : await conformanceOf(mine, training, data, options.fault);
+    if (conformance === null) log('conformance: skipped (--no-conformance)');
+    else log(`conformance: ${conformancePassed(conformance) ? 'pass' : 'FAIL'}, ${tensorsCompared(conformance)} tensors compared for ${conformance.models.length} model(s) in ${conformance.seconds.toFixed(1)} s`);
+    if (conformance && !conformancePassed(conformance)) {
+      // The code does not compute what the paper's does: no training can change that verdict.
+      log('conformance failed: not training (see the comparison for what differs)');
+      return write(options.outDir, { ...base, wallSeconds: (performance.now() - started) / 1000, runs: [], architecture: [], conformance });
+    }
     const runs: UnitResult[] = [];
     const tracker = new SuiteProgressTracker(new Map(mine.map((u) => [u.id, unitCost(u)])));
     for (const [i, unit] of mine.entries()) {
@@ -97,7 +108,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<ResultSet> {
       runs.push({ unit, dir: relative(options.outDir, dir), record, ...(responses ? { responses } : {}) });
       if (record.status === 'interrupted') break;
     }
-    return write(options.outDir, { ...base, wallSeconds: (performance.now() - started) / 1000, runs, architecture: [] });
+    return write(options.outDir, { ...base, wallSeconds: (performance.now() - started) / 1000, runs, architecture: [], conformance });
   } finally {
     unlock();
   }
@@ -111,12 +122,12 @@ function refuseOtherRun(outDir: string, ours: Pick<ResultSet, 'suite' | 'preset'
   const path = join(outDir, 'results.json');
   if (!existsSync(path)) return;
   const theirs = readResults(path);
+  // The machine is each run folder's to answer (provenanceDifferences): an interrupted run may resume elsewhere.
   const aspects: [string, (r: typeof ours) => unknown][] = [
     ['suite', (r) => `${r.suite.name} v${r.suite.version}`],
     ['preset', (r) => r.preset],
     ['settings', (r) => JSON.stringify(r.settings)],
     ['backend', (r) => `${r.backend.name} ${JSON.stringify(r.backend.versions)}`],
-    ['machine', (r) => `${describeCpu(r.backend)}${r.backend.gpuModel ? ` + ${r.backend.gpuModel}` : ''} ${JSON.stringify(r.backend.env ?? {})}`],
     ['device', (r) => r.backend.device],
     ['fault', (r) => r.fault ?? 'none'],
     ['shards', (r) => r.shards.count],
@@ -127,8 +138,10 @@ function refuseOtherRun(outDir: string, ours: Pick<ResultSet, 'suite' | 'preset'
 
 /**
  * What a run folder's record must match to be reused or resumed for a unit:
- * the same model, seed, recipe, data, fault, backend, versions and machine.
- * Returns the differences, named.
+ * the same model, seed, recipe, data, fault, backend and versions, and for a
+ * completed run the same machine. An interrupted run may resume on another
+ * machine identity: it completes and records every machine it ran on (it
+ * cannot replay then). Returns the differences, named.
  */
 function provenanceDifferences(record: RunRecord, unit: RunUnit, settings: ResolvedSettings, data: TrainingData, backend: BackendInfo, fault: FaultName | undefined): string[] {
   const ours = backendRecord(backend);
@@ -145,12 +158,16 @@ function provenanceDifferences(record: RunRecord, unit: RunUnit, settings: Resol
     ['backend', record.backend.name, ours.name],
     ['versions', JSON.stringify(record.backend.versions), JSON.stringify(ours.versions)],
     ['device', record.backend.device, ours.device],
-    ['CPU', host.cpuModel, ours.cpuModel],
     ['GPU', host.gpuModel ?? null, ours.gpuModel],
-    ['cores', host.cpus, ours.cpuCores],
-    ['CPU extensions', JSON.stringify(host.cpuFeatures ?? 'unknown'), JSON.stringify(ours.cpuFeatures)],
-    ['numerics environment', JSON.stringify(host.env ?? 'unknown'), JSON.stringify(ours.env)],
   ];
+  if (record.status !== 'interrupted') {
+    checks.push(
+      ['CPU', host.cpuModel, ours.cpuModel],
+      ['cores', host.cpus, ours.cpuCores],
+      ['CPU extensions', JSON.stringify(host.cpuFeatures ?? 'unknown'), JSON.stringify(ours.cpuFeatures)],
+      ['numerics environment', JSON.stringify(host.env ?? 'unknown'), JSON.stringify(ours.env)],
+    );
+  }
   return checks.filter(([, a, b]) => a !== b).map(([what, a, b]) => `${what} ${String(a)} (now ${String(b)})`);
 }
 
@@ -196,6 +213,14 @@ async function trainUnit(
     ...(onProgress ? { onProgress } : {}),
     ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}),
   });
+}
+
+/** The conformance tier for the models of these units, each checked with its first seed. */
+function conformanceOf(units: readonly RunUnit[], settings: ResolvedSettings, data: TrainingData, fault: FaultName | undefined): Promise<ConformanceReport> {
+  const first = new Map<string, number>();
+  for (const u of units) first.set(u.model, Math.min(first.get(u.model) ?? u.seed, u.seed));
+  const models = [...first].map(([model, seed]) => ({ model, seed }));
+  return checkConformance(models, { iterations: settings.iterations, side: data.side, classes: data.classes, fault: fault ?? null });
 }
 
 async function readResponses(dir: string, data: TrainingData) {

@@ -33,7 +33,7 @@ export interface Overrides {
  * gating policy (read from the suite when comparing) and no data location
  * (the same data may live in another folder on another machine).
  */
-export type ResolvedSettings = Omit<TrainingPreset, 'models' | 'gateThroughput' | 'gatedErrors' | 'tolerance'> & { readonly models: readonly string[]; readonly firstSeed?: number };
+export type ResolvedSettings = Omit<TrainingPreset, 'models' | 'gateThroughput' | 'gatedErrors' | 'tolerance' | 'decidedBy'> & { readonly models: readonly string[]; readonly firstSeed?: number };
 
 /** Which models and seeds: a sample. Everything else in the settings decides what one run measures. */
 const SAMPLE_KEYS = new Set(['models', 'seeds', 'firstSeed']);
@@ -67,7 +67,7 @@ export function resolveSettings(suite: Suite, preset: PresetName, overrides: Ove
   for (const [name, value] of [['--seeds', overrides.seeds], ['--first-seed', overrides.firstSeed], ['--iterations', overrides.iterations]] as const) {
     if (value !== undefined && (!Number.isSafeInteger(value) || value < 1)) throw new UsageError(`${name} takes a positive whole number`);
   }
-  const { models: _models, gateThroughput: _policy, gatedErrors: _gated, tolerance: _tolerance, ...rest } = base;
+  const { models: _models, gateThroughput: _policy, gatedErrors: _gated, tolerance: _tolerance, decidedBy: _decidedBy, ...rest } = base;
   return {
     ...rest,
     models,

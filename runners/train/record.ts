@@ -25,6 +25,16 @@ const TestPoint = z.object({
   loss: z.number(),
 });
 
+/** A machine identity a run trained on, from the iteration it took over. */
+const MachineSegment = z.object({
+  fromIteration: z.number().int().nonnegative(),
+  cpuModel: z.string(),
+  cpus: z.number().int(),
+  cpuFeatures: z.array(z.string()),
+  env: z.record(z.string(), z.string()),
+});
+export type MachineSegment = z.infer<typeof MachineSegment>;
+
 const Common = z.object({
   schemaVersion: z.literal(RUN_SCHEMA_VERSION),
   model: z.string(),
@@ -59,6 +69,13 @@ const Common = z.object({
     platform: z.string(),
     node: z.string(),
   }),
+  /**
+   * Every machine identity the run trained on, when it was resumed on another
+   * (CPU, cores, vector extensions, numerics environment): such a run is one
+   * run, but no longer one computation, so it never replays a baseline and its
+   * throughput is not gated. `host` is the last. Absent when it ran on one.
+   */
+  machines: z.array(MachineSegment).min(2).optional(),
   /** A fault planted for calibration (`--fault`); null or absent in a real run. */
   fault: z.enum(FAULT_NAMES).nullable().optional(),
   git: z.object({ commit: z.string(), dirty: z.boolean() }).nullable(),

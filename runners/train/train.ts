@@ -23,10 +23,11 @@ import { archFacts } from '../models/count.js';
 import { parseModelName } from '../models/names.js';
 import type { ArchSpec } from '../models/spec.js';
 import { type Checkpoint, readCheckpoint, type SavedTensor, writeCheckpoint } from './checkpoint.js';
-import { type FaultName, LABEL_NOISE_RATE } from './faults.js';
+import type { FaultName } from './faults.js';
 import { lockRunFolder } from './lock.js';
-import { type FinalMetrics, RUN_SCHEMA_VERSION, RunRecord, type TestPoint, type TrainPoint } from './record.js';
-import { CIFAR_SCHEDULE, CIFAR_WARMUP, SGD_RECIPE, IMAGENET_PLATEAU_SCHEDULE, IMAGENET_STEP_SCHEDULE, learningRate, onPlateau, type Schedule, scheduleFor } from './schedule.js';
+import { type FinalMetrics, type MachineSegment, RUN_SCHEMA_VERSION, RunRecord, type TestPoint, type TrainPoint } from './record.js';
+import { buildPlanned, evaluationLogits, planRun, preparedBatch, type TrainingPlan } from './plan.js';
+import { learningRate, onPlateau, type Schedule } from './schedule.js';
 import { Sgd } from './sgd.js';
 
 export interface TrainOptions {
@@ -84,6 +85,8 @@ interface CheckpointHeader {
   readonly window?: Window;
   /** What the run was started with: a resume must continue the same run (absent in older checkpoints). */
   readonly recipe?: RunRecipe;
+  /** The machine identities it trained on, each from the iteration it took over (absent in older checkpoints). */
+  readonly machines?: MachineSegment[];
 }
 
 /** The settings a resumed run must share with the run it continues. */
@@ -113,37 +116,6 @@ function recipeOf(options: TrainOptions, schedule: Schedule): RunRecipe {
 
 const EVAL_BATCH = 250;
 
-/** The paper's recipe for a model over `iterations` (the schedule keeps its shape). */
-export function recipeFor(spec: ArchSpec, iterations: number, imagenet: 'plateau' | 'step' = 'plateau'): Schedule {
-  if (spec.dataset === 'imagenet') {
-    return imagenet === 'plateau' ? { ...IMAGENET_PLATEAU_SCHEDULE, iterations } : scheduleFor(IMAGENET_STEP_SCHEDULE, iterations);
-  }
-  const schedule = scheduleFor(CIFAR_SCHEDULE, iterations);
-  // §4.2 says it of ResNet-110; we apply it from 110 layers up (1202 too).
-  const deep = spec.family === 'resnet' && spec.depth >= 110;
-  return deep ? { ...schedule, warmup: { ...CIFAR_WARMUP, maxIterations: Math.min(CIFAR_WARMUP.maxIterations, iterations) } } : schedule;
-}
-
-
-/** The SGD constants a run trains with: the paper's, unless a calibration fault changes them. */
-function sgdConfig(fault: FaultName | undefined): { momentum: number; weightDecay: number } {
-  return fault === 'weight-decay-x10' ? { ...SGD_RECIPE, weightDecay: SGD_RECIPE.weightDecay * 10 } : SGD_RECIPE;
-}
-
-/** The augmented batch of `indices` for iteration `it`, with the calibration faults that touch data. */
-async function preparedBatch(data: TrainingData, indices: Uint32Array, seed: number, it: number, fault?: FaultName): Promise<Batch> {
-  // A constant draw of ½ puts every crop at offset 0 and never flips (augment.ts): the centre view.
-  const random = fault === 'no-augmentation' ? () => 0.5 : rng(seed, 'augment', it);
-  const batch = await data.trainBatch(indices, random);
-  if (fault !== 'label-noise-20') return batch;
-  // The same images are mislabelled every epoch, each with a fixed wrong class.
-  const labels = batch.labels.map((label, k) => {
-    const draw = rng(seed, 'label-noise', indices[k]!);
-    return draw() < LABEL_NOISE_RATE ? (label + 1 + Math.floor(draw() * (data.classes - 1))) % data.classes : label;
-  });
-  return { ...batch, labels };
-}
-
 /** Indices of the images in batch `iteration`: epoch-wise seeded shuffles, so any batch can be recomputed. */
 class BatchOrder {
   private epoch = -1;
@@ -172,8 +144,7 @@ class BatchOrder {
 const toTensor = (data: Pick<TrainingData, 'side'>, batch: Batch) => tf.tensor4d(batch.images, [batch.size, data.side, data.side, 3]);
 
 /** Top-1 and top-5 error and mean loss on the held-out split; multi-view batches average softmax scores per image. */
-async function evaluate(built: BuiltModel, data: TrainingData, view: 'single' | 'ten-crop', fault?: FaultName): Promise<{ top1: number; top5: number; loss: number }> {
-  const training = fault === 'eval-train-mode';
+async function evaluate(plan: TrainingPlan, built: BuiltModel, data: TrainingData, view: 'single' | 'ten-crop'): Promise<{ top1: number; top5: number; loss: number }> {
   let wrong1 = 0;
   let wrong5 = 0;
   let lossSum = 0;
@@ -181,7 +152,7 @@ async function evaluate(built: BuiltModel, data: TrainingData, view: 'single' | 
   for await (const batch of data.testBatches(EVAL_BATCH, view)) {
     const n = batch.size / batch.views;
     const [w1, w5, l] = tf.tidy(() => {
-      const logits = built.model.apply(toTensor(data, batch), { training }) as tf.Tensor2D;
+      const logits = evaluationLogits(plan, built, toTensor(data, batch));
       const probs = tf.softmax(logits).reshape([n, batch.views, data.classes]).mean(1) as tf.Tensor2D;
       const labels = tf.tensor1d(batch.labels.filter((_, i) => i % batch.views === 0), 'int32');
       const k = Math.min(5, data.classes);
@@ -203,8 +174,8 @@ async function evaluate(built: BuiltModel, data: TrainingData, view: 'single' | 
 export async function train(options: TrainOptions): Promise<RunRecord> {
   const log = options.log ?? (() => {});
   const spec = parseModelName(options.model);
-  const expected = spec.dataset === 'imagenet' ? 'imagenet' : 'a CIFAR-10-shaped set (cifar10 or synthetic)';
-  if ((spec.dataset === 'imagenet') !== (options.data.name === 'imagenet')) {
+  const expected = spec.dataset === 'imagenet' ? 'an ImageNet-shaped set (imagenet or imagenet-standin)' : 'a CIFAR-10-shaped set (cifar10 or synthetic)';
+  if (spec.dataset !== options.data.family) {
     throw new UsageError(`${spec.name} is trained on ${expected}, not ${options.data.name}`);
   }
   for (const [name, value] of [['iterations', options.iterations], ['batch size', options.batchSize], ['log interval', options.logEvery], ['eval interval', options.evalEvery], ['checkpoint interval', options.checkpointEvery]] as const) {
@@ -226,6 +197,7 @@ export interface Session {
   /** Variable name → the weight's name in checkpoints (stable across processes). */
   readonly originalName: Map<string, string>;
   readonly sgd: Sgd;
+  readonly plan: TrainingPlan;
   readonly schedule: Schedule;
   readonly facts: { layers: number; trainableParams: number; multiplyAdds: number };
   state: CheckpointHeader;
@@ -234,21 +206,16 @@ export interface Session {
 function startSession(options: TrainOptions, spec: ArchSpec, checkpointPath: string, log: (line: string) => void): Session {
   const { data } = options;
   const { fault } = options;
-  const recipe = recipeFor(spec, options.iterations, options.imagenetSchedule);
-  const base = options.learningRate ?? recipe.baseLearningRate;
-  const schedule = { ...recipe, baseLearningRate: fault === 'lr-x0.3' ? base * 0.3 : base };
-  const buildSpec = fault === 'no-shortcuts' && spec.kind === 'stacked' ? { ...spec, family: 'plain' as const } : spec;
-  const built = buildModel(buildSpec, { seed: options.seed, inputSize: data.side, numClasses: data.classes, ...(fault === 'bn-momentum' ? { bnMomentum: 0.1 } : {}) });
-  if (fault === 'classifier-init-x10') {
-    const fc = built.model.weights.find((w) => w.originalName === 'fc/kernel')!;
-    fc.write(tf.tidy(() => fc.read().mul(10)));
-  }
+  const plan = planRun(spec, options);
+  const { schedule } = plan;
+  const built = buildPlanned(plan, { seed: options.seed, inputSize: data.side, numClasses: data.classes });
   if (data.classes !== spec.numClasses) log(`${spec.name}: ${data.classes}-way classifier for ${data.name}'s ${data.classes} classes (the paper's has ${spec.numClasses})`);
   const session: Session = {
     built,
     variables: built.model.trainableWeights.map((w) => w.read() as tf.Variable),
     originalName: new Map(built.model.trainableWeights.map((w) => [w.name, w.originalName])),
-    sgd: new Sgd(sgdConfig(fault), new Set(decayedWeights(built).map((w) => w.name))),
+    sgd: new Sgd(plan.sgd, new Set(decayedWeights(built).map((w) => w.name))),
+    plan,
     schedule,
     facts: archFacts(built),
     state: {
@@ -266,6 +233,7 @@ function startSession(options: TrainOptions, spec: ArchSpec, checkpointPath: str
       curves: { train: [], test: [] },
       window: EMPTY_WINDOW,
       recipe: recipeOf(options, schedule),
+      machines: [machineSegment(options.backend, 0)],
     },
   };
   if (!options.resume) return session;
@@ -290,8 +258,21 @@ function startSession(options: TrainOptions, spec: ArchSpec, checkpointPath: str
     if (t) session.sgd.velocity.set(v.name, tf.variable(tf.tensor(t.values, t.shape), false, `${v.name}/velocity`));
   }
   log(`resuming ${spec.name} at iteration ${h.iteration} of ${options.iterations}`);
-  return { ...session, state: { ...h, window: h.window ?? EMPTY_WINDOW, recipe: h.recipe ?? recipeOf(options, schedule) } };
+  // Checkpoints from before machines were kept are taken to come from this machine.
+  const machines = h.machines ?? [machineSegment(options.backend, 0)];
+  const here = machineSegment(options.backend, h.iteration);
+  const last = machines.at(-1)!;
+  const moved = !sameMachine(last, here);
+  if (moved) log(`${spec.name}: resumed on another machine (${here.cpuModel}, ${here.cpus} cores, ${JSON.stringify(here.env)}; before: ${last.cpuModel}, ${last.cpus} cores, ${JSON.stringify(last.env)}): it completes, but can no longer replay a baseline`);
+  return { ...session, state: { ...h, window: h.window ?? EMPTY_WINDOW, recipe: h.recipe ?? recipeOf(options, schedule), machines: moved ? [...machines, here] : machines } };
 }
+
+function machineSegment(backend: BackendInfo, fromIteration: number): MachineSegment {
+  return { fromIteration, cpuModel: backend.cpuModel, cpus: backend.cpuCores, cpuFeatures: [...backend.cpuFeatures], env: { ...backend.env } };
+}
+
+const sameMachine = (a: MachineSegment, b: MachineSegment) =>
+  a.cpuModel === b.cpuModel && a.cpus === b.cpus && JSON.stringify(a.cpuFeatures) === JSON.stringify(b.cpuFeatures) && JSON.stringify(Object.entries(a.env).sort()) === JSON.stringify(Object.entries(b.env).sort());
 
 function saveCheckpoint(path: string, session: Session): void {
   writeCheckpoint(path, {
@@ -310,14 +291,15 @@ export function trainingLoss(logits: tf.Tensor2D, labels: tf.Tensor1D, classes: 
 
 /**
  * One SGD step on a batch; the update is skipped when the loss is not finite
- * (the caller ends the run). Exported for the conformance tests, which replay
- * it against a reference implementation.
+ * (the caller ends the run). The conformance tier replays it against a
+ * reference implementation, reading the step's gradients through `observe`.
  */
 export function trainingStep(
   session: Pick<Session, 'built' | 'variables' | 'sgd'>,
   data: Pick<TrainingData, 'side' | 'classes'>,
   batch: Batch,
   learningRate: number,
+  observe?: (grads: tf.NamedTensorMap) => void,
 ): { loss: number; missed: number } {
   const { built, variables, sgd } = session;
   const { loss, wrong } = tf.tidy(() => {
@@ -330,6 +312,7 @@ export function trainingStep(
       return trainingLoss(logits, labels, data.classes);
     }, variables);
     const lossValue = value.dataSync()[0]!;
+    observe?.(grads);
     if (Number.isFinite(lossValue)) sgd.apply(variables, grads, learningRate);
     return { loss: lossValue, wrong: miss! };
   });
@@ -367,8 +350,8 @@ function logPoint(session: Session, window: Window, options: TrainOptions, learn
 }
 
 /** Evaluates on the held-out split, adds the test point, and divides the learning rate if the error has plateaued. */
-async function testPoint(session: Session, data: TrainingData, log: (line: string) => void, fault?: FaultName): Promise<TestPoint> {
-  const result = await evaluate(session.built, data, 'single', fault);
+async function testPoint(session: Session, data: TrainingData, log: (line: string) => void): Promise<TestPoint> {
+  const result = await evaluate(session.plan, session.built, data, 'single');
   const { state } = session;
   const test: TestPoint = { iteration: state.iteration, testError: result.top1, loss: result.loss, ...(data.classes > 5 ? { top5Error: result.top5 } : {}) };
   state.curves.test.push(test);
@@ -394,7 +377,7 @@ async function trainLocked(options: TrainOptions, spec: ArchSpec, log: (line: st
   const session = startSession(options, spec, checkpointPath, log);
   const { schedule } = session;
   const order = new BatchOrder(data.trainCount, options.seed);
-  const prepare = (it: number): Promise<Batch> => preparedBatch(data, order.indices(it, options.batchSize), options.seed, it, options.fault);
+  const prepare = (it: number): Promise<Batch> => preparedBatch(session.plan, data, order.indices(it, options.batchSize), options.seed, it);
   const pipelineImagesPerSecond = await measurePipeline(prepare, session.state.iteration, options.batchSize);
 
   let status: 'completed' | 'diverged' | 'interrupted' = 'completed';
@@ -449,7 +432,7 @@ async function trainLocked(options: TrainOptions, spec: ArchSpec, log: (line: st
     }
     if (session.state.warming && schedule.warmup && done >= schedule.warmup.maxIterations) session.state = { ...session.state, warming: false };
     if (done % options.evalEvery === 0 || last) {
-      const test = await testPoint(session, data, log, options.fault);
+      const test = await testPoint(session, data, log);
       options.onProgress?.(progress({ test }));
     }
     if (done % options.checkpointEvery === 0 && !last) {
@@ -464,8 +447,8 @@ async function trainLocked(options: TrainOptions, spec: ArchSpec, log: (line: st
   if (status !== 'diverged') saveCheckpoint(checkpointPath, session);
 
   // ImageNet's tables report 10-crop testing; it is measured once, at the end.
-  const tenCrop = status === 'completed' && data.name === 'imagenet' ? await evaluate(session.built, data, 'ten-crop', options.fault) : undefined;
-  const record = runRecord({ options, spec, data, schedule, facts: session.facts, state: session.state, status, divergedAt, checkpointPath, pipelineImagesPerSecond, tenCrop });
+  const tenCrop = status === 'completed' && data.family === 'imagenet' ? await evaluate(session.plan, session.built, data, 'ten-crop') : undefined;
+  const record = runRecord({ options, spec, data, plan: session.plan, facts: session.facts, state: session.state, status, divergedAt, checkpointPath, pipelineImagesPerSecond, tenCrop });
   writeFileAtomically(runPath, `${JSON.stringify(record, null, 2)}\n`);
   writeFileAtomically(join(options.outDir, 'train-curve.csv'), stringify(record.curves.train, { header: true }));
   writeFileAtomically(join(options.outDir, 'test-curve.csv'), stringify(record.curves.test, { header: true }));
@@ -479,7 +462,7 @@ function runRecord(r: {
   options: TrainOptions;
   spec: ArchSpec;
   data: TrainingData;
-  schedule: Schedule;
+  plan: TrainingPlan;
   facts: { layers: number; trainableParams: number; multiplyAdds: number };
   state: CheckpointHeader;
   status: 'completed' | 'diverged' | 'interrupted';
@@ -500,8 +483,8 @@ function runRecord(r: {
     config: {
       batchSize: options.batchSize,
       iterations: options.iterations,
-      schedule: { ...r.schedule, milestones: [...r.schedule.milestones] },
-      ...sgdConfig(options.fault),
+      schedule: { ...r.plan.schedule, milestones: [...r.plan.schedule.milestones] },
+      ...r.plan.sgd,
       logEvery: options.logEvery,
       evalEvery: options.evalEvery,
       checkpointEvery: options.checkpointEvery,
@@ -518,6 +501,7 @@ function runRecord(r: {
       platform: `${os.platform()} ${os.arch()}`,
       node: process.version,
     },
+    ...((state.machines?.length ?? 1) > 1 ? { machines: state.machines } : {}),
     fault: options.fault ?? null,
     git: gitState(),
     startedAt: state.startedAt,

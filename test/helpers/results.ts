@@ -1,6 +1,7 @@
 /** Fabricated, schema-valid result sets: to test comparison and gating without training. */
 import type { Suite } from '../../suites/define.js';
 import { recordBaseline } from '../../runners/compare/baseline.js';
+import type { ConformanceReport } from '../../runners/conformance/check.js';
 import { ResultSet } from '../../runners/suite/results.js';
 import type { BackendChoice } from '../../runners/backend.js';
 import { expandUnits, type ResolvedSettings, resolveSettings } from '../../runners/suite/units.js';
@@ -11,6 +12,8 @@ export interface FakeRun {
   readonly trainError?: number;
   readonly imagesPerSecond?: number;
   readonly status?: 'completed' | 'diverged';
+  /** The logged training loss (default 1: a net that learned). */
+  readonly trainLoss?: number;
 }
 
 function record(model: string, seed: number, run: FakeRun, backend: BackendChoice, settings: { iterations: number; batchSize: number; dataset: string }): RunRecord {
@@ -32,15 +35,24 @@ function record(model: string, seed: number, run: FakeRun, backend: BackendChoic
     imagesPerSecond: run.imagesPerSecond ?? 100,
     pipelineImagesPerSecond: 10_000,
     inputWaitSeconds: 0,
-    curves: { train: [{ iteration: iterations, trainError: run.trainError ?? run.testError, loss: 1, learningRate: 0.001, imagesPerSecond: run.imagesPerSecond ?? 100 }], test: [{ iteration: iterations, testError: run.testError, loss: 1 }] },
+    curves: { train: [{ iteration: iterations, trainError: run.trainError ?? run.testError, loss: run.trainLoss ?? 1, learningRate: 0.001, imagesPerSecond: run.imagesPerSecond ?? 100 }], test: [{ iteration: iterations, testError: run.testError, loss: 1 }] },
   };
   return run.status === 'diverged'
     ? { ...common, status: 'diverged', divergedAt: 3, metrics: {} }
     : { ...common, status: 'completed', metrics: { testError: run.testError, trainError: run.trainError ?? run.testError, loss: 1 } };
 }
 
-/** Results of a suite at a preset where `runs[model][i]` is seed i+1's outcome. */
-export function fakeResults(suite: Suite, preset: 'smoke' | 'nightly', runs: Record<string, FakeRun[]>, backend: BackendChoice = 'cpu'): ResultSet {
+/** A conformance report in which every model passed one check: what a clean run carries. */
+export function passingConformance(models: readonly string[]): ConformanceReport {
+  const check = { kind: 'logits-evaluation' as const, tensors: 1, tolerance: 1e-5, worst: { tensor: 'logits', value: 1e-7, tolerance: 1e-5 }, failed: 0, failures: [] };
+  return { models: models.map((model) => ({ model, twin: `${model}-w4`, reference: 'torch (test)', checks: [check] })), run: [], seconds: 0.1 };
+}
+
+/**
+ * Results of a suite at a preset where `runs[model][i]` is seed i+1's outcome, with a passing
+ * conformance report unless told otherwise (null: skipped; 'missing': results from before the tier).
+ */
+export function fakeResults(suite: Suite, preset: 'smoke' | 'nightly', runs: Record<string, FakeRun[]>, backend: BackendChoice = 'cpu', conformance?: ConformanceReport | null | 'missing'): ResultSet {
   const models = Object.keys(runs);
   const seeds = Math.max(...Object.values(runs).map((r) => r.length));
   const settings = resolveSettings(suite, preset, { models, seeds });
@@ -59,6 +71,7 @@ export function fakeResults(suite: Suite, preset: 'smoke' | 'nightly', runs: Rec
       .filter((u) => runs[u.paperModel]![u.seed - 1] !== undefined)
       .map((u) => ({ unit: u, dir: `runs/${u.id}`, record: record(u.model, u.seed, runs[u.paperModel]![u.seed - 1]!, backend, settings as ResolvedSettings) })),
     architecture: [],
+    ...(conformance === 'missing' ? {} : { conformance: conformance === undefined ? passingConformance(models) : conformance }),
   });
 }
 

@@ -1,0 +1,90 @@
+/**
+ * `resnet-repro paper` (what `npm start` runs): every suite at one preset,
+ * each gated against its baseline, then the report site — the whole paper
+ * in a few minutes at smoke. Each invocation writes a fresh folder per
+ * backend and time, so a second run, a run after `setup tensorflow` or one
+ * on another machine never meets results it would have to refuse.
+ */
+import { join } from 'node:path';
+import type { PresetName } from '../../suites/define.js';
+import { SUITES } from '../../suites/index.js';
+import { describeBackend, initBackend, speedAdvice, type BackendRequest } from '../backend.js';
+import { EXIT_CODES, type Verdict } from '../compare/compare.js';
+import { runSuite } from '../suite/run.js';
+import type { RegisterCommand } from './options.js';
+import { reportCommand } from './report.js';
+import { comparisonFor, consoleProgress, presetOption, untilSignalled } from './shared.js';
+import { dataDirectory } from './train.js';
+import { REPORTERS } from '../../reports/index.js';
+import { formatDuration } from '../../reports/reporter.js';
+
+export interface PaperOptions {
+  preset: PresetName;
+  out?: string;
+  site: string;
+  data?: string;
+}
+
+/** Worst first: the job's exit code is the worst suite's. */
+const SEVERITY: readonly Verdict[] = ['fail', 'incomplete', 'inconclusive', 'pass'];
+
+export async function paperCommand(options: PaperOptions, backendRequest: BackendRequest): Promise<number> {
+  const started = performance.now();
+  const backend = await initBackend(backendRequest, { gradients: true });
+  process.stderr.write(`${describeBackend(backend)}\n`);
+  const advice = speedAdvice(backend);
+  if (advice) process.stderr.write(`${advice}\n`);
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const root = options.out ?? join('results', `paper-${options.preset}`, `${backend.choice}-${stamp}`);
+  const suites = SUITES.filter((s) => s.kind === 'architecture' || s.presets[options.preset] !== undefined);
+  const outcomes: { suite: string; verdict: Verdict; dir: string }[] = [];
+  const { stopped } = await untilSignalled(async (shouldStop) => {
+    for (const suite of suites) {
+      if (shouldStop()) return;
+      const dataset = suite.kind === 'training' ? suite.presets[options.preset]!.dataset : undefined;
+      const dir = join(root, suite.name);
+      process.stderr.write(`\n== ${suite.name} (${suite.paper}) at ${options.preset}\n`);
+      const results = await runSuite({
+        suite,
+        preset: options.preset,
+        overrides: {},
+        dataDir: dataset && dataset !== 'synthetic' ? dataDirectory(dataset === 'cifar10' ? options.data : undefined, dataset) : undefined,
+        shard: { index: 1, count: 1 },
+        outDir: dir,
+        backend,
+        ...consoleProgress,
+        shouldStop,
+      });
+      if (results.runs.some((r) => r.record.status === 'interrupted')) return;
+      const { comparison } = comparisonFor(results);
+      process.stdout.write(`\n${REPORTERS.console.render(comparison)}`);
+      outcomes.push({ suite: suite.name, verdict: comparison.verdict, dir });
+    }
+  });
+  if (stopped) return 130;
+  const site = await reportCommand(outcomes.map((o) => o.dir), { out: options.site });
+  const worst = SEVERITY.find((v) => outcomes.some((o) => o.verdict === v)) ?? 'pass';
+  const lines = [
+    '',
+    `the paper at ${options.preset} on ${backend.choice}, ${formatDuration((performance.now() - started) / 1000)}:`,
+    ...outcomes.map((o) => `  ${o.verdict.toUpperCase().padEnd(12)} ${o.suite}`),
+    `results: ${root}`,
+    `site: ${site}`,
+    `verdict: ${worst.toUpperCase()} (exit ${EXIT_CODES[worst]})`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return EXIT_CODES[worst];
+}
+
+export const register: RegisterCommand = (program, cli) => {
+  program
+    .command('paper')
+    .description('run every suite at a preset (default smoke: the whole paper in minutes), gate each against its baseline, and write the report site; exits with the worst verdict')
+    .addOption(presetOption())
+    .option('--out <dir>', 'results folder (default results/paper-<preset>/<backend>-<time>: a fresh one each time)')
+    .option('--site <dir>', 'report site folder', 'site')
+    .option('--data <dir>', 'the CIFAR-10 folder, for presets that train on it (default: $RESNET_REPRO_DATA, else ~/.cache/resnet-repro/data/cifar10)')
+    .action(async (options: PaperOptions) => {
+      process.exitCode = await paperCommand(options, cli.backend());
+    });
+};
