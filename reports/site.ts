@@ -305,7 +305,10 @@ function headline(input: SiteInput): { text: string; value?: number } {
   const order = (m: string) => (suite.models.indexOf(m) + 1 || 1e9);
   const row = comparison.rows.filter((r) => r.metric === 'testError' && r.paper && r.ours).sort((a, b) => order(a.model) - order(b.model))[0];
   if (!row) return { text: '–' };
-  return { text: `${row.model} test error ${formatValue(row.metric, row.ours!.mean)} · paper ${formatPaper(row.metric, row.paper)}`, value: row.ours!.mean };
+  // Only the paper's own recipe makes a number comparable with the paper's: say what the others are.
+  const settings = input.results.settings as { iterations?: number; width?: number };
+  const caveat = input.results.preset === 'full' ? '' : ` (${input.results.preset}: ${settings.iterations ?? '?'} iterations${settings.width ? `, width ${settings.width}` : ''}; not the paper's recipe)`;
+  return { text: `${row.model} test error ${formatValue(row.metric, row.ours!.mean)}${caveat} · paper ${formatPaper(row.metric, row.paper)}`, value: row.ours!.mean };
 }
 
 /** The least sensitive gated row: what this comparison as a whole could detect. */

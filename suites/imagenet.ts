@@ -6,7 +6,7 @@ import { defineSuite, type TrainingPreset } from './define.js';
  * evaluation; nightly and full want ILSVRC2012 (--data) and a GPU runner.
  */
 const IMAGENET_PRESETS = {
-  smoke: { dataset: 'imagenet-standin', iterations: 20, seeds: 1, batchSize: 16, width: 4, imageSize: 64, logEvery: 5, evalEvery: 20, gateThroughput: false, tolerance: { error: 0.1, throughput: 0.1, response: 0.1 }, decidedBy: 'conformance' },
+  smoke: { dataset: 'imagenet-standin', iterations: 60, seeds: 1, batchSize: 16, width: 4, imageSize: 64, logEvery: 10, evalEvery: 30, gateThroughput: false, tolerance: { error: 0.1, throughput: 0.1, response: 0.1 }, decidedBy: 'conformance' },
   nightly: { dataset: 'imagenet', iterations: 5_000, seeds: 1, batchSize: 256, imageSize: 224, logEvery: 100, evalEvery: 1_000, gateThroughput: true, tolerance: { error: 0.02, throughput: 0.1, response: 0.05 }, decidedBy: 'statistics' },
   full: { dataset: 'imagenet', iterations: 600_000, seeds: 1, batchSize: 256, imageSize: 224, logEvery: 500, evalEvery: 5_000, gateThroughput: true, tolerance: { error: 0.01, throughput: 0.1, response: 0.05 }, decidedBy: 'statistics' },
 } as const satisfies Record<string, TrainingPreset>;

@@ -10,6 +10,22 @@ const tiny = ['--preset', 'smoke', '--models', 'resnet8,plain8', '--seeds', '2',
 // The backend under test (RESNET_REPRO_BACKEND, as in CI's two passes); serial: each run already uses both cores.
 const cpu: string[] = [];
 
+test.serial('paper runs each suite, gates it, writes the site, and prints where it is and the worst verdict; run again, it works', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'paper-'));
+  const site = join(dir, 'site');
+  for (let i = 0; i < 2; i++) {
+    const { code, stdout, stderr } = await runCli([...cpu, 'paper', '--suites', 'architecture', '--out', join(dir, 'results'), '--site', site]);
+    t.is(code, 0, stderr);
+    t.regex(stdout, /PASS\s+architecture/);
+    t.regex(stdout, /site: .*index\.html \(1 page\)/);
+    t.regex(stdout, /verdict: PASS \(exit 0\)/);
+  }
+  t.true(existsSync(join(site, 'index.html')));
+  const unknown = await runCli(['paper', '--suites', 'cifar11']);
+  t.is(unknown.code, 2);
+  t.regex(unknown.stderr, /unknown suite "cifar11"/);
+});
+
 test.serial('run architecture passes against Tables 1 and 6', async (t) => {
   const out = mkdtempSync(join(tmpdir(), 'arch-'));
   const { code, stdout, stderr } = await runCli([...cpu, 'run', 'architecture', '--out', out]);

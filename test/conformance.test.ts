@@ -51,7 +51,7 @@ const CAUGHT_BY: Record<FaultName, RegExp> = {
   'lr-x0.3': /updates|optimizer/,
   'no-augmentation': /pipeline-images/,
   'no-shortcuts': /logits-evaluation/,
-  'bn-momentum': /updates: .*moving_/,
+  'bn-momentum': /statistics: .*moving_/,
   'weight-decay-x10': /optimizer/,
   'label-noise-20': /labels/,
   'classifier-init-x10': /initialisation: fc\/kernel/,

@@ -1,10 +1,12 @@
 /** The ImageNet pipeline on generated JPEG fixtures (the real dataset is not available here). */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
 import { initBackend } from '../runners/backend.js';
-import { openDataset } from '../runners/data/datasets.js';
+import sharp from 'sharp';
+import { openDataset, prepareDataset } from '../runners/data/datasets.js';
+import { STANDIN, standInFolder } from '../runners/data/imagenet-standin.js';
 import { cropRaw, ImageNetData } from '../runners/data/imagenet.js';
 import { rng } from '../runners/data/rng.js';
 import type { EvalBatch } from '../runners/data/source.js';
@@ -105,4 +107,23 @@ test.serial('an ImageNet model trains on the fixture end to end and reports 10-c
   if (record.status !== 'completed') return;
   t.true(record.metrics.top1Error10Crop! >= 0 && record.metrics.top1Error10Crop! <= 1);
   t.true(record.metrics.top5Error10Crop! <= record.metrics.top1Error10Crop!);
+});
+
+test('the ImageNet stand-in is generated once in ILSVRC2012\'s layout, with varied sizes, and is never recorded as ImageNet', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'standin-'));
+  await prepareDataset({ name: 'imagenet-standin', dir: root });
+  const dir = standInFolder(root);
+  t.deepEqual(readdirSync(join(dir, 'train')).length, STANDIN.classes);
+  t.true(existsSync(join(dir, 'val_labels.txt')));
+  const sizes = await Promise.all(readdirSync(join(dir, 'train', 'n99000003')).slice(0, 8).map(async (f) => (await sharp(join(dir, 'train', 'n99000003', f)).metadata()).width));
+  t.true(new Set(sizes).size > 4, `widths ${sizes.join(', ')}`);
+  const first = statSync(join(dir, 'val_labels.txt')).mtimeMs;
+  await prepareDataset({ name: 'imagenet-standin', dir: root }); // cached: not generated again
+  t.is(statSync(join(dir, 'val_labels.txt')).mtimeMs, first);
+  const data = openDataset({ name: 'imagenet-standin', dir: root, side: 32 });
+  t.is(data.name, 'imagenet-standin');
+  t.is(data.family, 'imagenet');
+  t.is(data.trainCount, STANDIN.classes * STANDIN.trainPerClass);
+  const [batch] = await collect(data.testBatches(10, 'ten-crop'));
+  t.is(batch!.views, 10);
 });

@@ -11,15 +11,16 @@ import { SUITES } from '../../suites/index.js';
 import { describeBackend, initBackend, speedAdvice, type BackendRequest } from '../backend.js';
 import { EXIT_CODES, type Verdict } from '../compare/compare.js';
 import { runSuite } from '../suite/run.js';
-import type { RegisterCommand } from './options.js';
+import { list, type RegisterCommand } from './options.js';
 import { reportCommand } from './report.js';
-import { comparisonFor, consoleProgress, presetOption, untilSignalled } from './shared.js';
+import { comparisonFor, consoleProgress, presetOption, suiteByName, untilSignalled } from './shared.js';
 import { dataDirectory } from './train.js';
 import { REPORTERS } from '../../reports/index.js';
 import { formatDuration } from '../../reports/reporter.js';
 
 export interface PaperOptions {
   preset: PresetName;
+  suites?: string[];
   out?: string;
   site: string;
   data?: string;
@@ -36,7 +37,7 @@ export async function paperCommand(options: PaperOptions, backendRequest: Backen
   if (advice) process.stderr.write(`${advice}\n`);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const root = options.out ?? join('results', `paper-${options.preset}`, `${backend.choice}-${stamp}`);
-  const suites = SUITES.filter((s) => s.kind === 'architecture' || s.presets[options.preset] !== undefined);
+  const suites = (options.suites ?? SUITES.map((s) => s.name)).map(suiteByName).filter((s) => s.kind === 'architecture' || s.presets[options.preset] !== undefined);
   const outcomes: { suite: string; verdict: Verdict; dir: string }[] = [];
   const { stopped } = await untilSignalled(async (shouldStop) => {
     for (const suite of suites) {
@@ -81,6 +82,7 @@ export const register: RegisterCommand = (program, cli) => {
     .command('paper')
     .description('run every suite at a preset (default smoke: the whole paper in minutes), gate each against its baseline, and write the report site; exits with the worst verdict')
     .addOption(presetOption())
+    .option('--suites <list>', 'comma-separated suites instead of all ("resnet-repro list")', list)
     .option('--out <dir>', 'results folder (default results/paper-<preset>/<backend>-<time>: a fresh one each time)')
     .option('--site <dir>', 'report site folder', 'site')
     .option('--data <dir>', 'the CIFAR-10 folder, for presets that train on it (default: $RESNET_REPRO_DATA, else ~/.cache/resnet-repro/data/cifar10)')

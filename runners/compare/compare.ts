@@ -18,6 +18,7 @@ import { paperEntries, paperValue } from '../paper.js';
 import { checkConsistency, type ResultSet } from '../suite/results.js';
 import { presetOf, recipeSettings } from '../suite/units.js';
 import { type Baseline, type BaselineSummary, metricValue } from './baseline.js';
+import jstat from 'jstat';
 import { type GateRule, type ShiftTest, type Summary, summarize, testShift, welchGreater } from './stats.js';
 
 export type RowVerdict = 'pass' | 'regression' | 'inconclusive' | 'not-bounded' | 'broken' | 'diverged' | 'not-gated' | 'fail';
@@ -63,15 +64,23 @@ export interface ConformanceSummary {
   readonly report?: ConformanceReport;
 }
 
-/** Whether each model's runs learned: the lowest logged training loss against chance's (decidedBy 'conformance'). */
+/** Whether each model's runs learned: their lowest window of training error against chance (decidedBy 'conformance'). */
 export interface Learnability {
   readonly model: string;
   /** Only a run of the preset's own length (or longer) is judged: fewer iterations may not have had time to learn. */
   readonly judged: boolean;
   readonly iterations: number;
-  /** A run learned when some logged window's mean training loss is below this (nats). */
-  readonly bound: number;
-  readonly runs: readonly { readonly id: string; readonly lowestLoss: number; readonly learned: boolean }[];
+  /** Chance's error rate, 1 − 1/classes. */
+  readonly chance: number;
+  readonly runs: readonly {
+    readonly id: string;
+    /** The lowest running training error of a logged window, and that window's images. */
+    readonly lowestError: number;
+    readonly images: number;
+    /** The probability of a window that low at chance, times the windows. */
+    readonly atChance: number;
+    readonly learned: boolean;
+  }[];
   readonly learned: boolean;
 }
 
@@ -124,13 +133,16 @@ const AT_CHANCE = 0.01;
 const LEARNED_BELOW_CHANCE = 0.1;
 
 /**
- * Learnability where a short run decides (smoke): some logged window's mean
- * training loss below ln(classes) − 0.1 nats. A net at chance stays at or
- * above ln(classes): its window mean over 320 images (smoke's log window)
- * wanders by about 0.01, a tenth of the margin; every clean smoke seed
- * measured learned by at least 0.14 (README, "Tiers").
+ * Learnability where a short run decides (smoke): a run learned when one of
+ * its logged windows has a running training error that chance cannot give —
+ * the binomial probability of so few mistakes among the window's images at
+ * chance's error rate (1 − 1/classes), times the number of windows (any one
+ * may be the lowest), below this. A net at chance fails it 999 times in 1,000;
+ * clean smoke seeds pass it with a wide margin (README, "What each preset can
+ * claim"). Training error, not loss: a deep net whose loss blew up at rate 0.1
+ * may still be learning (its errors fall while its loss is above ln 10).
  */
-export const LEARNED_MARGIN_NATS = 0.1;
+export const LEARNED_ALPHA = 1e-3;
 
 /** Claims need less evidence than gating: α = 0.05, or the error floor with single seeds. */
 const CLAIM_ALPHA = 0.05;
@@ -343,17 +355,20 @@ export function summarizeConformance(report: ConformanceReport | null | undefine
   };
 }
 
-/** A model learns when each of its runs logged a training-loss window below chance's by the margin. */
+/** A model learns when each of its runs logged a window of training error that chance cannot give (LEARNED_ALPHA). */
 function learnabilityOf(model: string, runs: ResultSet['runs'], judged: boolean, iterations: number): Learnability {
   const classes = runs[0]?.record.architecture.classes ?? 10;
-  const bound = Math.log(classes) - LEARNED_MARGIN_NATS;
+  const chance = 1 - 1 / classes;
   const checked = runs
     .filter((r) => r.record.status !== 'interrupted')
     .map((r) => {
-      const lowestLoss = Math.min(...r.record.curves.train.map((p) => p.loss));
-      return { id: r.unit.id, lowestLoss, learned: lowestLoss < bound };
+      const windows = r.record.curves.train.map((p, i, all) => ({ error: p.trainError, images: (p.iteration - (all[i - 1]?.iteration ?? 0)) * r.record.config.batchSize }));
+      const scored = windows.map((w) => ({ ...w, p: jstat.jStat.binomial.cdf(Math.round(w.error * w.images), w.images, chance) }));
+      const best = scored.reduce((a, b) => (b.p < a.p || (b.p === a.p && b.error < a.error) ? b : a), { error: 1, images: 0, p: 1 });
+      const atChance = Math.min(1, best.p * Math.max(1, windows.length));
+      return { id: r.unit.id, lowestError: best.error, images: best.images, atChance, learned: atChance < LEARNED_ALPHA };
     });
-  return { model, judged, iterations, bound, runs: checked, learned: checked.every((r) => r.learned) };
+  return { model, judged, iterations, chance, runs: checked, learned: checked.every((r) => r.learned) };
 }
 
 /**

@@ -85,6 +85,17 @@ export async function calibrate(options: CalibrationOptions): Promise<Calibratio
   return rows;
 }
 
+/** The conformance checks that failed, one entry per kind: its models and its first tensor ("conformance optimizer: plain20-w4, resnet20-w4 (velocity of kernel …)"). */
+function conformanceCaught(c: Comparison): string[] {
+  const byKind = new Map<string, { models: string[]; tensor: string }>();
+  for (const f of c.conformance?.failures ?? []) {
+    const entry = byKind.get(f.kind) ?? { models: [], tensor: f.tensor };
+    entry.models.push(f.model);
+    byKind.set(f.kind, entry);
+  }
+  return [...byKind].map(([kind, e]) => `conformance ${kind}: ${e.models.join(', ')} (${e.tensor})`);
+}
+
 function calibrationRow(name: string, fault: FaultName | null, results: ResultSet, c: Comparison): CalibrationRow {
   const shifts = c.rows.filter((r) => r.metric === 'testError' && r.delta !== undefined).map((r) => r.delta!);
   return {
@@ -93,7 +104,7 @@ function calibrationRow(name: string, fault: FaultName | null, results: ResultSe
     seeds: [...new Set(results.expectedUnits.map((u) => u.seed))],
     verdict: c.verdict,
     caughtBy: [
-      ...(c.conformance?.failures ?? []).map((f) => `conformance: ${f.model} ${f.kind} (${f.tensor})`),
+      ...conformanceCaught(c),
       ...c.learnability.filter((l) => l.judged && !l.learned).map((l) => `learnability: ${l.model}`),
       ...c.rows.filter((r) => r.verdict === 'regression' || r.verdict === 'broken' || r.verdict === 'diverged').map((r) => `${r.model} ${r.metric} (${r.verdict})`),
       ...c.claims.filter((k) => k.gated && k.verdict === 'fails').map((k) => `claim ${k.id}`),

@@ -4,6 +4,7 @@ declare module 'jstat' {
     jStat: {
       studentt: { cdf(x: number, dof: number): number; inv(p: number, dof: number): number };
       normal: { inv(p: number, mean: number, std: number): number };
+      binomial: { cdf(k: number, n: number, p: number): number };
     };
   };
   export default jstat;
