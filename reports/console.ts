@@ -32,6 +32,10 @@ export const consoleReporter: Reporter = {
     }
     for (const p of c.problems) lines.push(`problem: ${p}`);
     for (const r of c.rows.filter((row) => FAILING.has(row.verdict) || row.verdict === 'inconclusive' || row.verdict === 'not-bounded')) lines.push(`${r.verdict}: ${r.model} ${r.metric}: ${r.why}`);
+    // Every row that is not gated says why; rows with the same reason share a line.
+    const notGated = new Map<string, string[]>();
+    for (const r of c.rows.filter((row) => row.verdict === 'not-gated')) notGated.set(`${r.metric}: ${r.why}`, [...(notGated.get(`${r.metric}: ${r.why}`) ?? []), r.model]);
+    for (const [reason, models] of notGated) lines.push(`not-gated: ${models.join(', ')} ${reason}`);
     const replayed = c.rows.filter((r) => r.replay).length;
     if (replayed > 0) lines.push(`replay: ${replayed} row(s) identical to the baseline seed for seed (same backend, versions and machine)`);
     lines.push(`verdict: ${c.verdict.toUpperCase()} (exit ${c.exitCode})`);

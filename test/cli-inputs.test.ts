@@ -64,3 +64,22 @@ test('stderr closed early (piped into head) does not fail the run or leave its f
   t.true(existsSync(join(out, 'run.json')));
   t.false(existsSync(join(out, 'run.lock')), 'the lock is released');
 });
+
+test('names that would ask for an unbuildable graph, hexadecimal counts and a data folder that is a file are usage errors (exit 2), not stacks or hangs', async (t) => {
+  for (const [args, message] of [
+    [['arch', 'resnet20-w100000000000000000000'], /width must be at most 1024/],
+    [['arch', 'resnet999999999992'], /depth must be at most 10,000/],
+    [['run', 'cifar10-depth', '--seeds', '0x10'], /--seeds takes a positive whole number up to 1,000, not "0x10"/],
+    [['run', 'cifar10-depth', '--seeds', '1e3'], /not "1e3"/],
+  ] as const) {
+    const r = await runCli([...args]);
+    t.is(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    t.regex(r.stderr, message);
+    t.notRegex(r.stderr, /\n\s+at /, 'no stack');
+  }
+  const file = join(mkdtempSync(join(tmpdir(), 'data-')), 'a-file');
+  writeFileSync(file, 'x');
+  const data = await runCli(['data', 'cifar10', '--dir', file]);
+  t.is(data.code, 2, data.stderr);
+  t.regex(data.stderr, /cannot use .* as a folder: .* is a file/);
+});

@@ -28,7 +28,7 @@ test('the rule: a shift bounded below the tolerance, with power to see one, pass
   t.is(r.verdict, 'pass');
   t.true(r.upper < 0.02);
   t.true(r.detectable > 0 && r.detectable < 0.02, `detectable ${r.detectable}`);
-  t.regex(r.why, /detectable 0\.00\d+, tolerance 0\.0200: bounded below the tolerance/);
+  t.regex(r.why, /detectable 0\.\d\d pts, tolerance 2\.00 pts: bounded below the tolerance/);
 });
 
 test('the rule: a significant harmful shift is a regression', (t) => {

@@ -3,7 +3,7 @@
  * results, and the generated site opened in a real browser (Debian's
  * chromium driven by playwright-core) with its charts, tables and no errors.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
@@ -14,8 +14,10 @@ import type { ResultSet } from '../runners/suite/results.js';
 import { curvePoints, errorCurvesSpec, rateDrops, responsePoints, responsesSpec, trendSpec } from '../reports/charts.js';
 import { html, trusted } from '../reports/html.js';
 import { writeSite } from '../reports/site.js';
+import { appendToHistory } from '../runners/suite/history.js';
 import { baselineFrom, fakeResults } from './helpers/results.js';
 import { REFERENCE } from './helpers/reference.js';
+import { runCli } from './helpers/cli.js';
 
 import { findBrowser, HOW_TO_GET_ONE } from '../scripts/browser.mjs';
 
@@ -214,4 +216,29 @@ test('the nightly Pages script, run twice: the history branch grows and the site
   t.is(stored.length, 2);
   t.true(stored.every((f) => f.startsWith('cifar10-depth/smoke/')));
   t.is((readFileSync(join(dir, 'site', 'index.html'), 'utf8').match(/<tr><td>\d{4}-\d\d-\d\d \d\d:\d\d<\/td>/g) ?? []).length, 2, 'the provenance table lists both nights');
+});
+
+test('report skips a folder a failed run left without results, names it, and writes the site from the rest (exit 0)', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'report-'));
+  const empty = join(dir, 'imagenet-depth');
+  const good = join(dir, 'cifar10-depth');
+  mkdirSync(empty);
+  mkdirSync(good);
+  writeFileSync(join(good, 'results.json'), JSON.stringify(twoSeeds()));
+  const site = join(dir, 'site');
+  const { code, stdout, stderr } = await runCli(['report', empty, good, '--out', site]);
+  t.is(code, 0, stderr);
+  t.regex(stderr, /report: skipped .*imagenet-depth: it holds no results\.json/);
+  t.regex(stdout, /index\.html \(1 page\)/);
+  const none = await runCli(['report', empty, '--out', site]);
+  t.is(none.code, 2);
+  t.regex(none.stderr, /nothing to report/);
+});
+
+test('a results file whose commit is not a hash cannot steer where history writes', (t) => {
+  const store = mkdtempSync(join(tmpdir(), 'history-'));
+  const results = twoSeeds();
+  const path = appendToHistory(store, { ...results, git: { commit: '/../../../PWNED', dirty: false } });
+  t.true(path.startsWith(join(store, 'cifar10-depth', 'nightly', 'cpu')), path);
+  t.regex(path, /-nogit\.json$/);
 });

@@ -1,5 +1,6 @@
 /** Suites as data, units, shards and merging. */
 import test from 'ava';
+import { listSuites } from '../runners/commands/list.js';
 import { PRESETS } from '../suites/define.js';
 import { SUITES } from '../suites/index.js';
 import cifar10Depth from '../suites/cifar10-depth.js';
@@ -88,4 +89,11 @@ test('merge combines shards, and refuses other suite versions, presets or duplic
   t.throws(() => mergeResults([{ path: 'a', results: one }, { path: 'b', results: { ...two, suite: { ...two.suite, version: 9 } } }]), { instanceOf: InputError, message: /different suites or suite versions/ });
   t.throws(() => mergeResults([{ path: 'a', results: one }, { path: 'b', results: { ...two, preset: 'smoke' } }]), { instanceOf: InputError, message: /different preset/ });
   t.throws(() => mergeResults([{ path: 'a', results: one }, { path: 'b', results: one }]), { instanceOf: InputError, message: /in both a and b/ });
+});
+
+test('list says what data each preset needs: smoke runs on generated data everywhere, the rest on CIFAR-10 or ILSVRC2012', (t) => {
+  const text = listSuites();
+  t.regex(text, /cifar10-depth .*\n\s+presets: smoke \(generated\), nightly \(CIFAR-10\), reduced \(CIFAR-10\), full \(CIFAR-10\)/);
+  t.regex(text, /imagenet-depth .*\n\s+presets: smoke \(generated\), nightly \(ILSVRC2012\), full \(ILSVRC2012\)/);
+  t.regex(text, /resnet-repro data cifar10/);
 });

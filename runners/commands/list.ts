@@ -1,20 +1,37 @@
-/** `resnet-repro list`: the suites and presets. */
+/** `resnet-repro list`: the suites, their presets, and the data each preset needs. */
 import { PRESETS } from '../../suites/define.js';
 import { SUITES } from '../../suites/index.js';
+import type { DatasetName } from '../data/datasets.js';
 import type { RegisterCommand } from './options.js';
+
+/** What a preset's dataset asks of the user. */
+const NEEDS: Record<DatasetName, string> = {
+  synthetic: 'generated',
+  'imagenet-standin': 'generated',
+  cifar10: 'CIFAR-10',
+  imagenet: 'ILSVRC2012',
+};
 
 export function listSuites(): string {
   const rows = SUITES.map((s) => [s.name, s.kind, s.paper, s.title]);
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const everywhere = PRESETS.filter((p) => SUITES.every((s) => s.kind !== 'training' || s.presets[p] !== undefined));
-  const some = PRESETS.filter((p) => !everywhere.includes(p)).map((p) => `${p} (${SUITES.filter((s) => s.kind === 'training' && s.presets[p] !== undefined).map((s) => s.name).join(', ')})`);
-  return `${rows.map((r) => r.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c)).join('  ')).join('\n')}\npresets: ${[...everywhere, ...some].join(', ')}\n`;
+  const lines = SUITES.flatMap((s, i) => {
+    const line = rows[i]!.map((c, k) => (k < 3 ? c.padEnd(widths[k]!) : c)).join('  ');
+    if (s.kind !== 'training') return [line, '    presets: any (counts only, no data)'];
+    const presets = PRESETS.filter((p) => s.presets[p] !== undefined).map((p) => `${p} (${NEEDS[s.presets[p]!.dataset]})`);
+    return [line, `    presets: ${presets.join(', ')}`];
+  });
+  return `${lines.join('\n')}
+
+data: "generated" needs nothing (made on first use and cached); CIFAR-10: "resnet-repro data cifar10"
+downloads the official binary files (or pass --data DIR); ILSVRC2012: its train/ and val/ folders, --data DIR.
+`;
 }
 
 export const register: RegisterCommand = (program) => {
   program
     .command('list')
-    .description('the suites and presets')
+    .description('the suites, their presets and the data each preset needs')
     .action(() => {
       process.stdout.write(listSuites());
     });

@@ -9,7 +9,8 @@ export const MAX_WHOLE = 2 ** 31 - 1;
 /** A whole number in [min, max] from a flag's text, or undefined when the flag was not given. */
 export function wholeNumber(flag: string, text: string | undefined, min = 0, max = MAX_WHOLE): number | undefined {
   if (text === undefined) return undefined;
-  const value = Number(text);
+  // Decimal digits only: Number() would also read "0x10" as 16 and "1e3" as 1000.
+  const value = /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
   if (!Number.isSafeInteger(value) || value < min || value > max) {
     const bound = min === 1 ? 'positive ' : min === 0 ? 'non-negative ' : '';
     throw new UsageError(`${flag} takes a ${bound}whole number up to ${max.toLocaleString('en-US')}, not "${text}"`);

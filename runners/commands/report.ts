@@ -18,7 +18,18 @@ export async function reportCommand(paths: string[], options: ReportOptions): Pr
   if (paths.length === 0 && stored.length === 0) throw new UsageError(options.history ? `${options.history} holds no results yet: pass results.json files too` : 'pass results.json files or folders, or --history DIR');
   // A result set given on the command line may be in the store already.
   const seen = new Set(stored.map((s) => JSON.stringify(s.results)));
-  const given = paths.map((p) => ({ path: p, results: readResultsAt(p) })).filter((g) => !seen.has(JSON.stringify(g.results)));
+  // A folder a failed or interrupted run left without results is skipped and named, not fatal: the site shows what there is.
+  const readable = paths.flatMap((p) => {
+    try {
+      return [{ path: p, results: readResultsAt(p) }];
+    } catch (e) {
+      if (!(e instanceof InputError) || !/holds no results\.json/.test(e.message)) throw e;
+      process.stderr.write(`report: skipped ${p}: it holds no results.json (a run that failed before writing any?)\n`);
+      return [];
+    }
+  });
+  if (readable.length === 0 && stored.length === 0) throw new InputError(`none of ${paths.join(', ')} holds results: nothing to report`);
+  const given = readable.filter((g) => !seen.has(JSON.stringify(g.results)));
   const inputs = [...stored.map((s) => ({ ...s, stored: true })), ...given.map((g) => ({ ...g, stored: false }))].flatMap(({ path, results, stored: old }) => {
     try {
       const { comparison, baseline } = comparisonFor(results, options.baseline);

@@ -415,18 +415,23 @@ export function evaluateClaim(claim: Claim, lower: readonly number[], higher: re
   const lo = summarize(lower);
   const hi = summarize(higher);
   const gap = hi.mean - lo.mean;
-  const detail = `${claim.lower} ${fmt(lo)} vs ${claim.higher} ${fmt(hi)}`;
+  const detail = `${claim.lower} ${fmtClaimSide(claim.metric, lo)} vs ${claim.higher} ${fmtClaimSide(claim.metric, hi)}`;
   if (lo.n >= 2 && hi.n >= 2) {
     if (welchGreater(hi, lo) < CLAIM_ALPHA) return { ...base, verdict: 'holds', why: `${detail} (Welch p < ${CLAIM_ALPHA})` };
     if (welchGreater(lo, hi) < CLAIM_ALPHA) return { ...base, verdict: 'fails', why: `${detail}: the opposite, Welch p < ${CLAIM_ALPHA}` };
     return { ...base, verdict: 'inconclusive', why: `${detail}: not separable at p < ${CLAIM_ALPHA}` };
   }
-  if (gap > CLAIM_FLOOR) return { ...base, verdict: 'holds', why: `${detail} (single seed: gap > ${CLAIM_FLOOR})` };
-  if (gap < -CLAIM_FLOOR) return { ...base, verdict: 'fails', why: `${detail}: the opposite (single seed: gap > ${CLAIM_FLOOR})` };
-  return { ...base, verdict: 'inconclusive', why: `${detail}: within ${CLAIM_FLOOR}` };
+  const floor = METRICS[claim.metric].kind === 'error' ? `${(CLAIM_FLOOR * 100).toFixed(1)} pts` : String(CLAIM_FLOOR);
+  if (gap > CLAIM_FLOOR) return { ...base, verdict: 'holds', why: `${detail} (single seed: gap > ${floor})` };
+  if (gap < -CLAIM_FLOOR) return { ...base, verdict: 'fails', why: `${detail}: the opposite (single seed: gap > ${floor})` };
+  return { ...base, verdict: 'inconclusive', why: `${detail}: within ${floor}` };
 }
 
-const fmt = (s: Summary) => (s.n > 1 ? `${s.mean.toPrecision(4)} ± ${s.std.toPrecision(2)} (n=${s.n})` : `${s.mean.toPrecision(4)} (one seed)`);
+/** A claim's side in its metric's unit: errors in %, others as numbers. */
+function fmtClaimSide(metric: TrainingMetric, s: Summary): string {
+  const v = (x: number) => (METRICS[metric].kind === 'error' ? `${(x * 100).toFixed(2)} %` : x.toPrecision(4));
+  return s.n > 1 ? `${v(s.mean)} ± ${v(s.std).replace(' %', '')} (n=${s.n})` : `${v(s.mean)} (one seed)`;
+}
 const fmtShift = (x: number) => (Number.isFinite(x) ? x.toPrecision(3) : '∞');
 
 /** The built graphs against Tables 1 and 6: deterministic, so the paper itself is the baseline. */

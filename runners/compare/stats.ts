@@ -104,7 +104,7 @@ export function testShift(ours: Summary, baseline: Summary, worse: 'higher' | 'l
       upper: Infinity,
       detectable: Infinity,
       tolerance,
-      why: `single seeds on both sides: no estimate of seed-to-seed noise, so no bound on the shift (Δ ${fmt(harm)})`,
+      why: `single seeds on both sides: no estimate of seed-to-seed noise, so no bound on the shift (Δ ${shown(rule, harm)})`,
     };
   }
   const tAlpha = tQuantile(1 - rule.alpha, noise.dof);
@@ -112,7 +112,8 @@ export function testShift(ours: Summary, baseline: Summary, worse: 'higher' | 'l
   const lower = harm - tAlpha * noise.se;
   const upper = harm + tAlpha * noise.se;
   const detectable = (tAlpha + tBeta) * noise.se;
-  const bound = `harmful shift ${fmt(harm)}, ${pct(1 - rule.alpha)} bounds [${fmt(lower)}, ${fmt(upper)}], detectable ${fmt(detectable)}, tolerance ${fmt(tolerance)}`;
+  const show = (x: number) => shown(rule, x);
+  const bound = `harmful shift ${show(harm)}, ${pct(1 - rule.alpha)} bounds [${show(lower)}, ${show(upper)}], detectable ${show(detectable)}, tolerance ${show(tolerance)}`;
   if (upper < tolerance && detectable <= tolerance) return { verdict: 'pass', harm, lower, upper, detectable, tolerance, why: `${bound}: bounded below the tolerance` };
   if (lower > 0) return { verdict: 'regression', harm, lower, upper, detectable, tolerance, why: `${bound}: significantly worse` };
   const reason = detectable > tolerance ? 'these seeds cannot detect a regression of the tolerance' : 'the shift may exceed the tolerance';
@@ -120,4 +121,6 @@ export function testShift(ours: Summary, baseline: Summary, worse: 'higher' | 'l
 }
 
 const fmt = (x: number) => (!Number.isFinite(x) ? (x > 0 ? '∞' : '−∞') : Math.abs(x) >= 10 ? x.toFixed(1) : x.toPrecision(3));
+/** Shifts in the metric's unit: errors (absolute fractions) in percentage points, others as they are. */
+const shown = (rule: GateRule, x: number) => (rule.relative ? fmt(x) : Number.isFinite(x) ? `${(x * 100).toFixed(2)} pts` : fmt(x));
 const pct = (p: number) => `${Number((p * 100).toPrecision(4))} %`;

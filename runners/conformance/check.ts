@@ -226,7 +226,17 @@ function checkWeights(built: BuiltModel, fixture: ModelFixture): ConformanceChec
   return checkOf('weights', entries);
 }
 
-const fixtureLayout = (fixture: ModelFixture, name: string): Layout => fixture.weights.find(([n]) => n === name)?.[1] ?? 'vector';
+const layouts = new WeakMap<ModelFixture, Map<string, Layout>>();
+
+/** A weight's PyTorch layout, as the fixture lists it (looked up by name: a 1202-layer net has 6,000 weights). */
+function fixtureLayout(fixture: ModelFixture, name: string): Layout {
+  let byName = layouts.get(fixture);
+  if (!byName) {
+    byName = new Map(fixture.weights.map(([n, layout]) => [n, layout]));
+    layouts.set(fixture, byName);
+  }
+  return byName.get(name) ?? 'vector';
+}
 
 /** Our shape [kh, kw, I, O] / [I, O] in PyTorch's order. */
 function theirShape(layout: Layout, shape: readonly number[]): number[] {

@@ -13,6 +13,7 @@ import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar';
 import { InputError } from '../errors.js';
 import { CIFAR10, loadCifar10 } from './cifar10.js';
+import { ensureDir } from '../files.js';
 
 /** The CIFAR-10 page's binary version and the MD5 it publishes. */
 export const CIFAR10_ARCHIVE = {
@@ -91,7 +92,7 @@ export async function downloadCifar10(options: DownloadOptions): Promise<'presen
     log(`CIFAR-10 is already in ${dir}`);
     return 'present';
   }
-  mkdirSync(dir, { recursive: true });
+  ensureDir(dir);
   const expected = options.md5 ?? CIFAR10_ARCHIVE.md5;
   const work = mkdtempSync(join(dir, '.download-'));
   try {

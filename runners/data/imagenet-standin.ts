@@ -13,10 +13,11 @@
  * folder and renamed so two runs never see half of one. Runs record it as
  * "imagenet-standin": it is never presented as ImageNet.
  */
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 import { rng } from './rng.js';
+import { ensureDir } from '../files.js';
 
 /** Bump when the generated images change: a cached folder of another version is not reused. */
 const VERSION = 1;
@@ -55,16 +56,16 @@ async function image(path: string, label: number, random: () => number): Promise
 export async function ensureImageNetStandIn(root: string, log: (line: string) => void = () => {}): Promise<string> {
   const dir = standInFolder(root);
   if (existsSync(join(dir, 'val_labels.txt'))) return dir;
-  mkdirSync(dirname(dir), { recursive: true });
+  ensureDir(dirname(dir));
   const tmp = `${dir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   log(`generating the ImageNet stand-in in ${dir} (${STANDIN.classes} classes, ${STANDIN.classes * STANDIN.trainPerClass} training and ${STANDIN.classes * STANDIN.valPerClass} validation JPEGs)`);
   const random = rng(VERSION, 'imagenet-standin');
   for (let c = 0; c < STANDIN.classes; c++) {
-    mkdirSync(join(tmp, 'train', wnid(c)), { recursive: true });
+    ensureDir(join(tmp, 'train', wnid(c)));
     for (let i = 0; i < STANDIN.trainPerClass; i++) await image(join(tmp, 'train', wnid(c), `${wnid(c)}_${i}.JPEG`), c, random);
   }
-  mkdirSync(join(tmp, 'val'), { recursive: true });
+  ensureDir(join(tmp, 'val'));
   const lines: string[] = [];
   for (let n = 0; n < STANDIN.classes * STANDIN.valPerClass; n++) {
     const label = n % STANDIN.classes;

@@ -35,6 +35,11 @@ const INPUT: Record<Dataset, { size: number; classes: number }> = {
   cifar10: { size: 32, classes: 10 },
 };
 
+/** Bounds that keep a name from asking for a graph no machine could build (the paper's deepest net has 1,202 layers, its widest first stage 64 channels). */
+const MAX_DEPTH = 10_000;
+const MAX_WIDTH = 1024;
+const MAX_SKIP = 16;
+
 const NAME_PATTERN = /^(?:(cifar|imagenet)-)?(resnet|plain|highway)(\d+)((?:-[a-z0-9.]+)*)$/;
 
 interface Modifiers {
@@ -65,11 +70,13 @@ function parseModifiers(name: string, text: string): Modifiers {
     } else if ((m = part.match(/^skip(\d+)$/))) {
       mods.skip = Number(m[1]);
       if (mods.skip < 1) fail(name, 'a shortcut must skip at least one layer (-skip1 or more)');
+      if (mods.skip > MAX_SKIP) fail(name, `a shortcut skips at most ${MAX_SKIP} layers here`);
     } else if (part === 'g0') {
       mods.zeroGamma = true;
     } else if ((m = part.match(/^w(\d+)$/))) {
       mods.width = Number(m[1]);
       if (mods.width < 1) fail(name, 'width must be at least 1');
+      if (mods.width > MAX_WIDTH) fail(name, `width must be at most ${MAX_WIDTH} (the paper's widest first stage is 64)`);
     } else {
       fail(name, `unknown suffix "-${part}" (expected -a, -b, -c, -v1.5, -skip<k>, -g0 or -w<width>)`);
     }
@@ -85,6 +92,7 @@ export function parseModelName(name: string): ArchSpec {
   }
   const [, prefix, family, depthText, suffixText] = match as unknown as [string, string | undefined, Family, string, string];
   const depth = Number(depthText);
+  if (!(depth <= MAX_DEPTH)) fail(name, `depth must be at most ${MAX_DEPTH.toLocaleString('en-US')} (the paper's deepest net has 1,202 layers)`);
   const mods = parseModifiers(name, suffixText);
 
   if (family === 'highway' && depth === HIGHWAY19.depth && !prefix) {

@@ -12,11 +12,12 @@
  * binding from source, and check it with real ops in a fresh process.
  */
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import { dirname, join } from 'node:path';
 import { UsageError } from '../errors.js';
+import { ensureDir } from '../files.js';
 
 export interface SetupOptions {
   /** tfjs-node-gpu with the full `tensorflow` wheel instead of `tensorflow-cpu`. */
@@ -105,7 +106,7 @@ function stageWheel(python: string, options: SetupOptions): string {
     return staged;
   }
   const wheels = join(options.cacheDir, 'wheels');
-  mkdirSync(wheels, { recursive: true });
+  ensureDir(wheels);
   options.log(`downloading the ${wheelName}==${options.tensorflowVersion} wheel with pip (no dependencies)…`);
   try {
     run(python, ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '--retries', '1', '--timeout', '30', '-d', wheels, `${wheelName}==${options.tensorflowVersion}`], {
@@ -153,7 +154,7 @@ with zipfile.ZipFile(wheel) as z:
 function linkDeps(packageDir: string, staged: string): void {
   const deps = join(packageDir, 'deps');
   rmSync(deps, { recursive: true, force: true });
-  mkdirSync(join(deps, 'lib'), { recursive: true });
+  ensureDir(join(deps, 'lib'));
   for (const [link, target] of Object.entries(DEPS_LINKS)) symlinkSync(join(staged, 'lib', target), join(deps, 'lib', link));
   symlinkSync(join(staged, 'include'), join(deps, 'include'));
   // With a custom library and no custom addon, install.js builds from source

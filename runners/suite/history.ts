@@ -16,7 +16,9 @@ export function appendToHistory(dir: string, results: ResultSet): string {
   const folder = join(dir, ...pathNames('history', results.suite.name, results.preset, results.backend.name));
   ensureDir(folder);
   const date = results.createdAt.replace(/[:.]/g, '-').replace(/[^0-9TZ-]/g, '');
-  const commit = commitOf(results)?.commit.slice(0, 7) ?? 'nogit';
+  // A commit from a results file becomes part of a path: only a hexadecimal hash is taken as one.
+  const recorded = commitOf(results)?.commit;
+  const commit = recorded && /^[0-9a-f]{7,64}$/i.test(recorded) ? recorded.slice(0, 7) : 'nogit';
   const text = `${JSON.stringify(results)}\n`;
   for (let k = 1; ; k++) {
     const path = join(folder, `${date}-${commit}${k > 1 ? `-${k}` : ''}.json`);
