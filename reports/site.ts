@@ -42,7 +42,7 @@ table{border-collapse:collapse;margin:.5rem 0 1rem;max-width:100%}td,th{border:1
 th{background:#f4f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums}td code{overflow-wrap:anywhere}
 .banner{padding:.75rem 1rem;border-radius:6px;font-weight:600;margin:1rem 0}
 .pass{background:#e3f6e3;color:#1a5e1a}.fail{background:#fde2e2;color:#8a1414}.incomplete,.inconclusive{background:#fff4d6;color:#7a5a00}
-.v-regression,.v-broken,.v-diverged,.v-fail,.v-fails{color:#a40000;font-weight:600}.v-pass,.v-holds{color:#1a6e1a}.v-inconclusive,.v-incomplete{color:#8a5a00;font-weight:600}.v-none{color:#888}
+.v-regression,.v-broken,.v-diverged,.v-fail,.v-fails{color:#a40000;font-weight:600}.v-pass,.v-holds{color:#1a6e1a}.v-inconclusive,.v-incomplete{color:#8a5a00;font-weight:600}.v-none,.v-not-bounded,.v-not-gated{color:#888}td[class^="v-"] a{color:inherit}
 figure{margin:1rem 0;max-width:100%;overflow:hidden}figure svg{max-width:100%;height:auto}figcaption{font-size:.9em;color:#555}.csv{font-size:.85em}code{background:#f4f4f4;padding:0 .2em}
 .nowrap{white-space:nowrap}.charts{display:flex;flex-wrap:wrap;gap:.5rem 1.5rem}.charts figure{margin:.25rem 0}.muted{color:#666;font-size:.9em}
 `;
@@ -302,17 +302,30 @@ function headline(input: SiteInput): { text: string; value?: number } {
     const passed = comparison.rows.filter((r) => r.verdict === 'pass').length;
     return { text: `${passed} of ${comparison.rows.length} counts match`, value: passed };
   }
+  if (suite.layerResponses) {
+    // Fig. 7 is about responses, not errors: its headline is its first claim that was evaluated.
+    const claim = comparison.claims[0];
+    const std = (model: string) => comparison.rows.find((r) => r.model === model && r.metric === 'meanResponseStd')?.ours?.mean;
+    return claim ? { text: `${claim.text}: ${claim.verdict}`, ...(std('resnet20') !== undefined ? { value: std('resnet20')! } : {}) } : { text: '–' };
+  }
   const order = (m: string) => (suite.models.indexOf(m) + 1 || 1e9);
-  const row = comparison.rows.filter((r) => r.metric === 'testError' && r.paper && r.ours).sort((a, b) => order(a.model) - order(b.model))[0];
+  // The suite's first error metric the paper prints (ImageNet's tables print 10-crop errors).
+  const metric = suite.metrics.find((m) => /Error/.test(m) && comparison.rows.some((r) => r.metric === m && r.paper && r.ours)) ?? 'testError';
+  const row = comparison.rows.filter((r) => r.metric === metric && r.paper && r.ours).sort((a, b) => order(a.model) - order(b.model))[0];
   if (!row) return { text: '–' };
   // Only the paper's own recipe makes a number comparable with the paper's: say what the others are.
   const settings = input.results.settings as { iterations?: number; width?: number };
   const caveat = input.results.preset === 'full' ? '' : ` (${input.results.preset}: ${settings.iterations ?? '?'} iterations${settings.width ? `, width ${settings.width}` : ''}; not the paper's recipe)`;
-  return { text: `${row.model} test error ${formatValue(row.metric, row.ours!.mean)}${caveat} · paper ${formatPaper(row.metric, row.paper)}`, value: row.ours!.mean };
+  const label = row.metric === 'testError' ? 'test error' : row.metric === 'top1Error10Crop' ? 'top-1 error (10-crop)' : row.metric;
+  return { text: `${row.model} ${label} ${formatValue(row.metric, row.ours!.mean)}${caveat} · paper ${formatPaper(row.metric, row.paper)}`, value: row.ours!.mean };
 }
 
-/** The least sensitive gated row: what this comparison as a whole could detect. */
+/** The least sensitive gated row: what this comparison as a whole could detect; where conformance decides, what it compared. */
 function worstDetectable(input: SiteInput): string {
+  const c = input.comparison;
+  if (c.decidedBy === 'conformance' && c.conformance) {
+    return c.conformance.status === 'pass' ? `conformance: ${c.conformance.tensors.toLocaleString('en-US')} tensors within tolerance` : `conformance: ${c.conformance.status}`;
+  }
   const gated = input.comparison.rows.filter((r) => r.test && /Error/.test(r.metric));
   const worst = gated.sort((a, b) => b.test!.detectable - a.test!.detectable)[0];
   return worst ? `${formatDetectable(worst)} ${worst.model}` : '–';
@@ -347,8 +360,8 @@ async function indexPage(pages: readonly SitePage[]): Promise<string> {
   return page(
     'resnet-repro: reproduction scoreboard',
     html`<h1>Reproducing “Deep Residual Learning for Image Recognition”</h1>
-<p>He et al., CVPR 2016. Each row is a part of the paper; each cell the latest result per preset and backend against its recorded baseline (the verdict) and the paper (the headline). <em>Detectable</em> is the smallest regression the latest comparison could have caught, against its tolerance.</p>
-<table id="scoreboard"><thead><tr><th>paper</th><th>suite</th><th>preset · backend</th><th>verdict</th><th>headline: ours · paper</th><th>detectable</th><th>trend</th><th>latest</th></tr></thead><tbody>${rows}</tbody></table>
+<p>He et al., CVPR 2016. Each row is a part of the paper; each cell the latest result per preset and backend against its recorded baseline (the verdict) and the paper (the headline). The next column names what decided: at smoke the conformance tier (the code against PyTorch), elsewhere the smallest regression the latest comparison could have caught, against its tolerance.</p>
+<table id="scoreboard"><thead><tr><th>paper</th><th>suite</th><th>preset · backend</th><th>verdict</th><th>headline: ours · paper</th><th>decided by, or the regression it could detect</th><th>trend</th><th>latest</th></tr></thead><tbody>${rows}</tbody></table>
 <h2>Runs</h2><p class="muted">Newest first. Commit <code>+</code>: with uncommitted changes.</p>
 <table id="runs"><thead><tr><th>created (UTC)</th><th>suite</th><th>preset</th><th>backend</th><th>device</th><th>commit</th><th>wall time</th><th>verdict</th></tr></thead><tbody>${provenance}</tbody></table>`,
   );
