@@ -298,7 +298,7 @@ test('smoke: on the baseline\'s own numerics and seeds, values that do not repla
   t.is(c.exitCode, 4);
 });
 
-test('smoke: a model whose runs never left chance (training loss at ln 10) fails learnability; one that learned passes it', (t) => {
+test('smoke: a model whose runs never left chance (training error at 90 %, the loss at ln 10) fails learnability; one that learned passes it', (t) => {
   const stuck = { ...SMOKE, plain20: [{ testError: 0.9, trainLoss: 2.31 }, { testError: 0.75, trainLoss: 1.9 }] };
   const c = compare(elsewhere(fakeResults(cifar10Depth, 'smoke', stuck, 'tensorflow')), cifar10Depth, base(SMOKE, 'smoke', 'tensorflow'));
   const plain = c.learnability.find((l) => l.model === 'plain20')!;
