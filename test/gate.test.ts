@@ -68,6 +68,65 @@ test('the rule: throughput regresses downwards, relative to the baseline', (t) =
   t.is(testShift(summarize([99, 101, 100, 98, 100]), baseline, 'lower', THROUGHPUT).verdict, 'pass');
 });
 
+// The rule pinned at its margins: expected numbers come from scripts/gate_margins.py (scipy, outside this
+// code), and each case sits where one plausible bug in the rule flips the verdict.
+const near = (x: number, expected: number) => Math.abs(x - expected) < 1e-9;
+
+test('the rule, pinned: the bound is one-sided at α (a two-sided quantile at α/2 turns this pass into a regression)', (t) => {
+  // ours 4 seeds, baseline 8: Welch se 0.0012583, dof 5.8722; t(0.99) gives upper 0.019583, t(0.995) would give 0.020307.
+  const r = testShift(summarize([0.0951, 0.0981, 0.0931, 0.0961]), summarize([0.08, 0.083, 0.078, 0.081, 0.079, 0.082, 0.08, 0.077]), 'higher', ERRORS);
+  t.true(near(r.upper, 0.019583429833793527), `upper ${r.upper}`);
+  t.true(near(r.lower, 0.011616570166206479), `lower ${r.lower}`);
+  t.is(r.verdict, 'pass', r.why); // significant (lower > 0) but bounded below the tolerance: non-inferiority
+});
+
+test('the rule, pinned: the detectable effect adds the power quantile, (t₁₋α + t_power)·se (without it this inconclusive case passes)', (t) => {
+  // se 0.0056543, Welch dof 7.0951: t(0.99)·se = 0.016888 is below the tolerance, (t(0.99) + t(0.8))·se = 0.021950 is not.
+  const r = testShift(summarize([0.075, 0.0852, 0.0648, 0.0801]), summarize([0.08, 0.0902, 0.0698, 0.0851, 0.0749, 0.0953, 0.0647, 0.08]), 'higher', ERRORS);
+  t.true(near(r.detectable, 0.021950082175441445), `detectable ${r.detectable}`);
+  t.true(near(r.upper, 0.013163056555753117), `upper ${r.upper}`);
+  t.is(r.verdict, 'inconclusive', r.why);
+});
+
+test('the rule, pinned: degrees of freedom are Welch–Satterthwaite\'s (with 3, 7 or 10 the bound moves; with 3 or 7 this pass is lost)', (t) => {
+  // ours 4 tight seeds, baseline 8 spread ones: dof 8.8927, upper 0.019917 (dof 3: 0.024709, dof 7: 0.020391, dof 10: 0.019735).
+  const r = testShift(summarize([0.0915, 0.0945, 0.0895, 0.0925]), summarize([0.07, 0.09, 0.075, 0.085, 0.08, 0.072, 0.088, 0.08]), 'higher', ERRORS);
+  t.true(near(r.upper, 0.019916522698740863), `upper ${r.upper}`);
+  t.true(near(r.detectable, 0.010390475816967816), `detectable ${r.detectable}`);
+  t.is(r.verdict, 'pass', r.why);
+});
+
+test('the rule, pinned: PASS needs the power to have seen the tolerance, however good the shift looks', (t) => {
+  // Five seeds each, 5 points better: upper −0.90 pts is far below the tolerance, but the seeds detect only 5.35 points.
+  const r = testShift(summarize([0.03, 0.06, 0, 0.04, 0.02]), summarize([0.08, 0.11, 0.05, 0.09, 0.07]), 'higher', ERRORS);
+  t.true(near(r.upper, -0.009037877661853669) && near(r.detectable, 0.05353291845292032), `upper ${r.upper}, detectable ${r.detectable}`);
+  t.is(r.verdict, 'inconclusive', r.why);
+});
+
+test('the rule, pinned: the family-wise α is split among the gated rows, in the rule and not only in the policy it prints', (t) => {
+  // Nightly gates test error only: two models, two gated rows, α 0.025 each. Three seeds a side, dof 2.9412:
+  // at 0.025 the seeds detect 2.169 points (inconclusive); at an unsplit 0.05 they would detect 1.732 and pass.
+  const three = { resnet20: errors(0.4, 0.408, 0.392), resnet56: errors(0.4, 0.408, 0.392) };
+  const c = compare(fakeResults(cifar10Depth, 'nightly', { resnet20: errors(0.404, 0.396, 0.4), resnet56: errors(0.404, 0.396, 0.4) }), cifar10Depth, base(three));
+  t.is(c.policy!.rowAlpha, 0.025);
+  for (const row of c.rows.filter((r) => r.metric === 'testError')) {
+    t.true(near(row.test!.detectable, 0.02169041854480905) && near(row.test!.upper, 0.016621598012730034), `${row.model}: ${row.why}`);
+    t.is(row.verdict, 'inconclusive');
+  }
+  t.is(c.exitCode, 4);
+});
+
+test('replay, pinned: a value recorded for another seed is not a replay (swapped seeds are a new sample: inconclusive, never PASS)', (t) => {
+  const recorded = { resnet20: errors(0.4, 0.43) };
+  const swapped = compare(fakeResults(cifar10Depth, 'nightly', { resnet20: errors(0.43, 0.4) }), cifar10Depth, base(recorded));
+  const row = swapped.rows.find((r) => r.metric === 'testError')!;
+  t.falsy(row.replay);
+  t.is(row.verdict, 'inconclusive', row.why);
+  t.is(swapped.exitCode, 4);
+  // The same values seed for seed do replay: the case above differs only in which seed holds which value.
+  t.is(compare(fakeResults(cifar10Depth, 'nightly', recorded), cifar10Depth, base(recorded)).exitCode, 0);
+});
+
 test('compare: new seeds of the same noise pass with exit 0, and every gated row states its detectable effect', (t) => {
   const ours = fakeResults(cifar10Depth, 'nightly', { resnet20: errors(0.079, 0.082, 0.08, 0.078, 0.082), resnet56: errors(0.072, 0.07, 0.069, 0.071, 0.073) });
   const c = compare(ours, cifar10Depth, base(BASE));
