@@ -95,6 +95,13 @@ export function describeCpu(b: { readonly cpuModel: string; readonly cpuCores?: 
   return `${b.cpuModel}, ${cores}, ${features}`;
 }
 
+/** "AMD EPYC, 2 cores, AVX2": a CPU identity in a few words (the full extension list is in the results). */
+export function shortCpu(b: Pick<BackendRecord, 'cpuModel' | 'cpuCores' | 'cpuFeatures'>): string {
+  const f = b.cpuFeatures ?? [];
+  const widest = f.includes('avx512f') ? 'AVX-512' : f.includes('avx2') ? 'AVX2' : f.includes('avx') ? 'AVX' : f.includes('asimd') ? 'NEON' : 'no AVX';
+  return `${b.cpuModel}, ${b.cpuCores ?? '?'} cores, ${widest}`;
+}
+
 /** Same device for timing: the same CPU identity (model, cores, extensions) and the same GPU. Unknown never matches. */
 export function sameDevice(a: BackendRecord, b: BackendRecord): boolean {
   return (

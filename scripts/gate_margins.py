@@ -39,3 +39,15 @@ for name, (ours, baseline, alpha) in CASES.items():
             print(f'  dof {d} upper', float(bounds(ours, baseline, alpha, dof=d)['upper']))
     if name.startswith('bonferroni'):
         print('  unsplit alpha 0.05', {k: float(v) for k, v in bounds(ours, baseline, 0.05).items()})
+
+# `resnet-repro plan` (test/plan.test.ts): sigma 0.015 over 8 baseline seeds, 16 of ours, two gated rows (alpha 0.025 each).
+def detectable(sigma, n_ours, n_base, alpha):
+    va, vb = sigma**2 / n_ours, sigma**2 / n_base
+    dof = (va + vb) ** 2 / (va**2 / (n_ours - 1) + vb**2 / (n_base - 1))
+    return (stats.t.ppf(1 - alpha, dof) + stats.t.ppf(POWER, dof)) * np.sqrt(va + vb)
+
+
+print('plan detectable', detectable(0.015, 16, 8, 0.025))
+print('plan seeds a side for 1 point', next(n for n in range(2, 10000) if detectable(0.015, n, n, 0.025) <= 0.01))
+print('plan our seeds against 8 for 2 points', next(n for n in range(2, 10000) if detectable(0.015, n, 8, 0.025) <= 0.02))
+print('plan our seeds against 8 for 1 point', next((n for n in range(2, 10000) if detectable(0.015, n, 8, 0.025) <= 0.01), None))

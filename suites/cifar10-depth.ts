@@ -27,7 +27,7 @@ export default defineSuite({
     // Training error and the other nets are reported, not gated: at 600 iterations plain-56's seeds
     // spread 4 points and ResNet-56's 14 (a seed can sit at chance for most of the run: README,
     // "Early instability at rate 0.1"); their claims gate when a job runs them (--models).
-    nightly: { ...CIFAR_PRESETS.nightly, seeds: 16, models: ['resnet20'], gatedErrors: ['testError'] },
+    nightly: { ...CIFAR_PRESETS.nightly, seeds: 16, shards: 2, models: ['resnet20'], gatedErrors: ['testError'] },
     // Evidence that training is the paper's (README, "Fidelity"): ResNet-20 on 1/8 of the schedule.
     reduced: { ...CIFAR_PRESETS.reduced, models: ['resnet20'] },
     full: CIFAR_PRESETS.full,

@@ -37,6 +37,8 @@ export interface TrainingPreset {
   readonly gatedErrors?: readonly TrainingMetric[];
   /** The harmful shifts that matter at this preset: the gate passes only when it can bound a regression below them. */
   readonly tolerance: Tolerance;
+  /** CI jobs that run this preset side by side (`--shard i/n`, a matrix), each within an hour: what `plan` times. Default 1. */
+  readonly shards?: number;
   /**
    * What decides the verdict (README, "Tiers"). 'conformance': a short run
    * cannot bound a regression statistically, so PASS rests on the

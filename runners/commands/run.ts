@@ -16,6 +16,7 @@ export interface RunOptions extends GateOutputOptions {
   seeds?: number;
   firstSeed?: number;
   iterations?: number;
+  evalEvery?: number;
   data?: string;
   shard?: { index: number; count: number };
   out?: string;
@@ -43,6 +44,7 @@ export async function runCommand(name: string, options: RunOptions, backendReque
         ...(options.seeds !== undefined ? { seeds: options.seeds } : {}),
         ...(options.firstSeed !== undefined ? { firstSeed: options.firstSeed } : {}),
         ...(options.iterations !== undefined ? { iterations: options.iterations } : {}),
+        ...(options.evalEvery !== undefined ? { evalEvery: options.evalEvery } : {}),
       },
       dataDir,
       shard,
@@ -74,6 +76,7 @@ export const register: RegisterCommand = (program, cli) => {
       .option('--seeds <n>', 'seeds per model', whole('--seeds', 1, MAX_SEEDS))
       .option('--first-seed <n>', 'first seed (default 1): other seeds sample the same recipe, e.g. to pool into a baseline', whole('--first-seed', 1, MAX_FIRST_SEED))
       .option('--iterations <n>', 'iterations per run', whole('--iterations', 1, MAX_ITERATIONS))
+      .option('--eval-every <n>', 'iterations between evaluations on the test set (part of the recipe a baseline must match)', whole('--eval-every', 1, MAX_ITERATIONS))
       .option('--data <dir>', 'dataset folder (default: $RESNET_REPRO_DATA, else ~/.cache/resnet-repro/data/<dataset>)')
       .option('--shard <i/n>', 'run shard i of n (balanced by cost); merge the shards afterwards', parseShard)
       .option('--out <dir>', 'output folder (default results/<suite>-<preset>); running again continues it')

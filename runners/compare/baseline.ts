@@ -51,6 +51,8 @@ export const Baseline = z.object({
   metrics: z.record(z.string(), z.record(z.string(), Summary)),
   /** paper model → test-error envelope over seeds, per evaluation. */
   curves: z.record(z.string(), z.array(z.object({ iteration: z.number().int(), min: z.number(), max: z.number(), mean: z.number() }))),
+  /** paper model → wall seconds of one run over seeds, on the baseline's machine: what `plan` times shards with. */
+  durations: z.record(z.string(), Summary).optional(),
 });
 export type Baseline = z.infer<typeof Baseline>;
 
@@ -91,9 +93,11 @@ export function recordBaseline(results: ResultSet, suite: Suite, commit: string 
   if (missing.length > 0) throw new InputError(`cannot record a baseline from partial results: ${missing.map((u) => u.id).join(', ')} did not complete (merge all shards first)`);
   const metrics: Baseline['metrics'] = {};
   const curves: Baseline['curves'] = {};
+  const durations: NonNullable<Baseline['durations']> = {};
   for (const model of [...new Set(results.runs.map((r) => r.unit.paperModel))]) {
     const runs = results.runs.filter((r) => r.unit.paperModel === model);
     metrics[model] = {};
+    durations[model] = summaryOf(runs.map((r) => ({ seed: r.unit.seed, value: r.record.wallSeconds })));
     for (const metric of suite.metrics) {
       const values = seedValues(runs, metric);
       if (values.length > 0) metrics[model]![metric] = summaryOf(values);
@@ -114,6 +118,7 @@ export function recordBaseline(results: ResultSet, suite: Suite, commit: string 
     history: [{ recordedAt: new Date().toISOString(), commit, seeds: [...new Set(results.runs.map((r) => r.unit.seed))].sort((a, b) => a - b) }],
     metrics,
     curves,
+    durations,
   });
 }
 
@@ -151,12 +156,19 @@ export function appendBaseline(existing: Baseline, added: Baseline, path: string
       return o ? { iteration: p.iteration, min: Math.min(o.min, p.min), max: Math.max(o.max, p.max), mean: (o.mean * nOld + p.mean * nNew) / Math.max(1, nOld + nNew) } : p;
     });
   }
+  // Durations pool where both recordings kept them; otherwise the ones there are stay (an estimate, not a gate).
+  const durations: NonNullable<Baseline['durations']> = { ...(added.durations ?? {}), ...(existing.durations ?? {}) };
+  for (const [model, fresh] of Object.entries(added.durations ?? {})) {
+    const old = existing.durations?.[model];
+    if (old?.values && fresh.values) durations[model] = summaryOf([...old.values, ...fresh.values]);
+  }
   return Baseline.parse({
     ...existing,
     recordedAt: added.recordedAt,
     history: [...(existing.history ?? [{ recordedAt: existing.recordedAt, commit: null, seeds: [] }]), ...(added.history ?? [])],
     metrics,
     curves,
+    ...(Object.keys(durations).length > 0 ? { durations } : {}),
   });
 }
 

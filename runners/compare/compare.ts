@@ -10,10 +10,10 @@
  * at chance level where the baseline learned is a regression whatever the
  * seeds say. Anything else is inconclusive, and the gate does not pass.
  */
-import type { Claim, Suite, Tolerance, TrainingMetric } from '../../suites/define.js';
+import type { Claim, Suite, Tolerance, TrainingMetric, TrainingPreset } from '../../suites/define.js';
 import { type CheckKind, checkPassed, type ConformanceReport, tensorsCompared } from '../conformance/check.js';
 import { InputError } from '../errors.js';
-import { type BackendRecord, describeCpu, isNativeBackend, sameDevice, sameNumerics } from '../machine.js';
+import { type BackendRecord, describeCpu, isNativeBackend, sameDevice, sameNumerics, shortCpu } from '../machine.js';
 import { paperEntries, paperValue } from '../paper.js';
 import { checkConsistency, type ResultSet } from '../suite/results.js';
 import { presetOf, recipeSettings } from '../suite/units.js';
@@ -110,7 +110,7 @@ export interface Comparison {
 export const EXIT_CODES: Record<Verdict, 0 | 1 | 2 | 4> = { pass: 0, fail: 1, incomplete: 2, inconclusive: 4 };
 
 /** Which way a metric gets worse, and which tolerance applies. */
-const METRICS: Record<TrainingMetric, { worse: 'higher' | 'lower' | 'either'; kind: keyof Tolerance }> = {
+export const METRICS: Record<TrainingMetric, { worse: 'higher' | 'lower' | 'either'; kind: keyof Tolerance }> = {
   testError: { worse: 'higher', kind: 'error' },
   trainError: { worse: 'higher', kind: 'error' },
   top1Error10Crop: { worse: 'higher', kind: 'error' },
@@ -147,6 +147,17 @@ export const LEARNED_ALPHA = 1e-3;
 /** Claims need less evidence than gating: α = 0.05, or the error floor with single seeds. */
 const CLAIM_ALPHA = 0.05;
 const CLAIM_FLOOR = 0.005;
+
+/** Whether a preset gates a metric by its kind: error metrics only where the preset names them (if it does). */
+export function gatesErrorMetric(preset: TrainingPreset, metric: TrainingMetric): boolean {
+  return METRICS[metric].kind !== 'error' || (preset.gatedErrors?.includes(metric) ?? true);
+}
+
+/** The rule one gated row is tested with: the preset's tolerance for the metric's kind, the row's share of α, the power. */
+export function gateRule(preset: TrainingPreset, metric: TrainingMetric, rowAlpha: number): GateRule {
+  const kind = METRICS[metric].kind;
+  return { tolerance: preset.tolerance[kind], relative: kind !== 'error', alpha: rowAlpha, power: GATE_POWER };
+}
 
 export function compare(results: ResultSet, suite: Suite, baseline: { path: string; data: Baseline } | undefined): Comparison {
   if (results.suite.name !== suite.name) throw new InputError(`results are for suite ${results.suite.name}, not ${suite.name}`);
@@ -197,7 +208,7 @@ export function compare(results: ResultSet, suite: Suite, baseline: { path: stri
   const runsOf = (model: string) => results.runs.filter((r) => r.unit.paperModel === model);
   const valuesOf = (model: string, metric: TrainingMetric) => runsOf(model).map((r) => metricValue(r, metric)).filter((v): v is number => v !== undefined);
   const throughputGated = (b: Baseline) => preset.gateThroughput && sameDevice(b.backend, results.backend);
-  const errorGated = (metric: TrainingMetric) => METRICS[metric].kind !== 'error' || (preset.gatedErrors?.includes(metric) ?? true);
+  const errorGated = (metric: TrainingMetric) => gatesErrorMetric(preset, metric);
   const gates = (metric: TrainingMetric, b: Baseline) => errorGated(metric) && (metric !== 'imagesPerSecond' || throughputGated(b));
 
   if (baseline) {
@@ -258,7 +269,7 @@ export function compare(results: ResultSet, suite: Suite, baseline: { path: stri
         rows.push(row('not-gated', `${runsOf(model).filter((r) => r.record.machines).map((r) => r.unit.id).join(', ')} resumed on another machine: its images/s mixes machines`));
         continue;
       }
-      const rule: GateRule = { tolerance: preset.tolerance[METRICS[metric].kind], relative: METRICS[metric].kind !== 'error', alpha: rowAlpha, power: GATE_POWER };
+      const rule = gateRule(preset, metric, rowAlpha);
       const test = shiftTest(ours, base, METRICS[metric].worse, rule);
       const testCell = { test: { lower: test.lower, upper: test.upper, detectable: test.detectable, tolerance: test.tolerance } };
       if (replays && metric !== 'imagesPerSecond' && replaysSeedForSeed(runsOf(model), metric, base)) {
@@ -311,7 +322,7 @@ export function compare(results: ResultSet, suite: Suite, baseline: { path: stri
 }
 
 /** The rule in the metric's harmful direction; for 'either', the worse of the two directions. */
-function shiftTest(ours: Summary, base: Summary, worse: 'higher' | 'lower' | 'either', rule: GateRule): ShiftTest {
+export function shiftTest(ours: Summary, base: Summary, worse: 'higher' | 'lower' | 'either', rule: GateRule): ShiftTest {
   if (worse !== 'either') return testShift(ours, base, worse, rule);
   const up = testShift(ours, base, 'higher', rule);
   const down = testShift(ours, base, 'lower', rule);
@@ -390,12 +401,6 @@ function notReplayedBecause(runs: ResultSet['runs'], metric: TrainingMetric, bas
   return { elsewhere: false, reason: `the baseline's numerics and seeds, yet ${metric} differs from the baseline seed for seed: the computation changed (record the baseline again if that was intended)` };
 }
 
-/** "AMD EPYC, 2 cores, AVX2": a CPU identity in a few words (the full extension list is in the results). */
-function shortCpu(b: BackendRecord): string {
-  const f = b.cpuFeatures ?? [];
-  const widest = f.includes('avx512f') ? 'AVX-512' : f.includes('avx2') ? 'AVX2' : f.includes('avx') ? 'AVX' : f.includes('asimd') ? 'NEON' : 'no AVX';
-  return `${b.cpuModel}, ${b.cpuCores ?? '?'} cores, ${widest}`;
-}
 
 /** Whether every run of ours has the value the baseline recorded for the same seed. */
 function replaysSeedForSeed(runs: ResultSet['runs'], metric: TrainingMetric, base: BaselineSummary): boolean {

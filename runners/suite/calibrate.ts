@@ -52,7 +52,7 @@ export interface CalibrationRow {
 
 export async function calibrate(options: CalibrationOptions): Promise<CalibrationRow[]> {
   const { suite, preset, baseline } = options;
-  const settings = baseline.data.settings as { models?: string[]; seeds?: number; firstSeed?: number; iterations?: number };
+  const settings = baseline.data.settings as { models?: string[]; seeds?: number; firstSeed?: number; iterations?: number; evalEvery?: number };
   const seeds = options.seeds ?? settings.seeds ?? 1;
   const models = options.models ?? settings.models;
   const recorded = Object.values(baseline.data.metrics).flatMap((m) => Object.values(m).flatMap((s) => s.values?.map((v) => v.seed) ?? []));
@@ -68,7 +68,7 @@ export async function calibrate(options: CalibrationOptions): Promise<Calibratio
     const results = await runSuite({
       suite,
       preset,
-      overrides: { ...(models ? { models } : {}), ...(settings.iterations ? { iterations: settings.iterations } : {}), seeds, firstSeed: step.firstSeed },
+      overrides: { ...(models ? { models } : {}), ...(settings.iterations ? { iterations: settings.iterations } : {}), ...(settings.evalEvery ? { evalEvery: settings.evalEvery } : {}), seeds, firstSeed: step.firstSeed },
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
       shard: { index: 1, count: 1 },
       outDir: join(options.outDir, step.fault ?? `clean-${step.firstSeed}`),

@@ -26,6 +26,8 @@ export interface Overrides {
   /** The first seed (default 1): other seeds sample the same distribution (calibration's clean reruns). */
   readonly firstSeed?: number;
   readonly iterations?: number;
+  /** Iterations between test evaluations: a time-to-target metric needs them often (evaluating never changes training). */
+  readonly evalEvery?: number;
 }
 
 /**
@@ -33,7 +35,7 @@ export interface Overrides {
  * gating policy (read from the suite when comparing) and no data location
  * (the same data may live in another folder on another machine).
  */
-export type ResolvedSettings = Omit<TrainingPreset, 'models' | 'gateThroughput' | 'gatedErrors' | 'tolerance' | 'decidedBy'> & { readonly models: readonly string[]; readonly firstSeed?: number };
+export type ResolvedSettings = Omit<TrainingPreset, 'models' | 'gateThroughput' | 'gatedErrors' | 'tolerance' | 'decidedBy' | 'shards'> & { readonly models: readonly string[]; readonly firstSeed?: number };
 
 /** Which models and seeds: a sample. Everything else in the settings decides what one run measures. */
 const SAMPLE_KEYS = new Set(['models', 'seeds', 'firstSeed']);
@@ -64,16 +66,17 @@ export function resolveSettings(suite: Suite, preset: PresetName, overrides: Ove
   if (twice.length > 0) throw new UsageError(`--models names ${[...new Set(twice)].join(', ')} more than once`);
   if (suite.kind === 'architecture') return { models };
   const base = presetOf(suite, preset);
-  for (const [name, value] of [['--seeds', overrides.seeds], ['--first-seed', overrides.firstSeed], ['--iterations', overrides.iterations]] as const) {
+  for (const [name, value] of [['--seeds', overrides.seeds], ['--first-seed', overrides.firstSeed], ['--iterations', overrides.iterations], ['--eval-every', overrides.evalEvery]] as const) {
     if (value !== undefined && (!Number.isSafeInteger(value) || value < 1)) throw new UsageError(`${name} takes a positive whole number`);
   }
-  const { models: _models, gateThroughput: _policy, gatedErrors: _gated, tolerance: _tolerance, decidedBy: _decidedBy, ...rest } = base;
+  const { models: _models, gateThroughput: _policy, gatedErrors: _gated, tolerance: _tolerance, decidedBy: _decidedBy, shards: _shards, ...rest } = base;
   return {
     ...rest,
     models,
     ...(overrides.seeds !== undefined ? { seeds: overrides.seeds } : {}),
     ...(overrides.firstSeed !== undefined && overrides.firstSeed !== 1 ? { firstSeed: overrides.firstSeed } : {}),
     ...(overrides.iterations !== undefined ? { iterations: overrides.iterations } : {}),
+    ...(overrides.evalEvery !== undefined ? { evalEvery: overrides.evalEvery } : {}),
   };
 }
 
