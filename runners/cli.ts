@@ -4,6 +4,7 @@
  * 1 a failed gate (regression or claim), 2 usage or input error (or incomplete
  * results), 3 internal error, 4 an inconclusive gate, 130 interrupted.
  */
+import * as tf from '@tensorflow/tfjs';
 import { Command, CommanderError, Option } from 'commander';
 import { BACKEND_REQUESTS, type BackendRequest } from './backend.js';
 import * as arch from './commands/arch.js';
@@ -37,8 +38,15 @@ function createProgram(): Command {
         .env('RESNET_REPRO_BACKEND')
         .default('auto'),
     )
+    .option('--verbose', "show TensorFlow's C++ start-up lines and tfjs's warnings (also RESNET_REPRO_VERBOSE=1)")
     .showSuggestionAfterError(true)
     .exitOverride();
+  // tfjs's console warnings (the "Hi, looks like you are running TensorFlow.js in Node.js" banner) are for --verbose;
+  // the C++ lines are filtered by the resnet-repro wrapper, which sees the same flag.
+  program.hook('preAction', () => {
+    if (program.opts<{ verbose?: boolean }>().verbose) process.env.RESNET_REPRO_VERBOSE = '1';
+    tf.env().set('PROD', !process.env.RESNET_REPRO_VERBOSE);
+  });
   const cli: Cli = { backend: () => program.opts<{ backend: BackendRequest }>().backend };
   for (const command of COMMANDS) command.register(program, cli);
   const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];

@@ -9,7 +9,7 @@
 #   <remote>    git remote holding the history branch (in CI: the repository itself)
 #   <site-dir>  where the site is written (in CI: uploaded to GitHub Pages)
 #   RESNET_REPRO_HISTORY_BRANCH  the branch (default results-history), created on first use
-#   RESNET_REPRO_CLI             the command to run (default: node dist/runners/cli.js of this checkout)
+#   RESNET_REPRO_CLI             the command to run (default: runners/resnet-repro of this checkout)
 #
 # Exits with the gate's code (0 pass, 1 regression, 2 incomplete, 4 inconclusive)
 # after the history is pushed and the site written: a failing night is still
@@ -23,7 +23,7 @@ remote=$1 site=$2
 shift 2
 branch=${RESNET_REPRO_HISTORY_BRANCH:-results-history}
 # The CLI to call (the tests run it from source).
-read -ra cli <<< "${RESNET_REPRO_CLI:-node $(cd "$(dirname "$0")/.." && pwd)/dist/runners/cli.js}"
+read -ra cli <<< "${RESNET_REPRO_CLI:-$(cd "$(dirname "$0")/.." && pwd)/runners/resnet-repro}"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

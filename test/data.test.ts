@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdtempSync, truncateSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { augmentedBatch, CIFAR_PAD, plainBatch } from '../runners/data/augment.js';
 import { CIFAR10, loadCifar10 } from '../runners/data/cifar10.js';
 import { perPixelMean } from '../runners/data/images.js';
@@ -11,8 +11,10 @@ import { InputError } from '../runners/errors.js';
 
 /** A real CIFAR-10 copy: $RESNET_REPRO_TEST_CIFAR10, else ../shared/datasets/cifar10 beside the clone (as CI lays it out). */
 const REAL = process.env.RESNET_REPRO_TEST_CIFAR10 ?? new URL('../../shared/datasets/cifar10', import.meta.url).pathname;
-// Without one, the real-data test is reported as skipped (ava lists it), never silently passed.
-const withRealData = existsSync(join(REAL, 'test_batch.bin')) ? test : test.skip;
+// Without one, the real-data tests are reported as skipped, with why in their names, never silently passed.
+const HAS_REAL = existsSync(join(REAL, 'test_batch.bin'));
+const withRealData = (title: string, body: (t: ExecutionContext) => void | Promise<void>) =>
+  HAS_REAL ? test(title, body) : test.skip(`${title} (skipped: no CIFAR-10 at ${REAL}; set RESNET_REPRO_TEST_CIFAR10 to a copy, which "resnet-repro data cifar10" downloads)`, body);
 
 /** A folder of six CIFAR-shaped files whose first record of each is (label, then the 3,072 pixel bytes of `fill`). */
 function fakeCifar(fill = (i: number) => i % 256, label = 3): string {

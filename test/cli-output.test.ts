@@ -1,0 +1,61 @@
+/**
+ * What the command prints besides its answer: TensorFlow's C++ start-up lines and tfjs's
+ * banner are silent unless --verbose. These run the installed command (runners/resnet-repro
+ * on the built dist/), as `npx resnet-repro` does.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import test from 'ava';
+
+const COMMAND = fileURLToPath(new URL('../runners/resnet-repro', import.meta.url));
+const BUILT = fileURLToPath(new URL('../dist/runners/cli.js', import.meta.url));
+const TF_LINE = /^(WARNING: All log messages before absl::InitializeLog\(\)|[IW]\d{4} \d\d:\d\d:\d\d\.\d+ +\d+ \S+:\d+\] |\d{4}-\d\d-\d\d [\d:.]+: [IW] )/m;
+
+function run(file: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RESNET_REPRO_VERBOSE: '', ...env } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+test('native TensorFlow\'s start-up lines are dropped from stderr, and shown with --verbose', async (t) => {
+  const quiet = await run(COMMAND, ['--backend', 'tensorflow', 'arch', 'resnet20']);
+  if (quiet.code === 2 && /not installed|native binding/.test(quiet.stderr)) {
+    t.log(`skipped: no native TensorFlow here (${quiet.stderr.trim().split('\n')[0]}); "npx resnet-repro setup tensorflow" installs it`);
+    t.pass();
+    return;
+  }
+  t.is(quiet.code, 0, quiet.stderr);
+  t.regex(quiet.stderr, /^backend: tensorflow /m);
+  t.notRegex(quiet.stderr, TF_LINE, quiet.stderr);
+  t.regex(quiet.stdout, /resnet20\s+cifar10\s+20\s+0\.270M/);
+  // Whatever TensorFlow prints unfiltered (node on the built CLI directly) --verbose shows, line for line.
+  const raw = (await run(process.execPath, [BUILT, '--backend', 'tensorflow', 'arch', 'resnet20'])).stderr;
+  const verbose = (await run(COMMAND, ['--verbose', '--backend', 'tensorflow', 'arch', 'resnet20'])).stderr;
+  const tfLines = (s: string) => s.split('\n').filter((l) => TF_LINE.test(l)).map((l) => l.replace(/\d{2}:\d{2}:[\d.]+ +\d+/, 'TIME PID'));
+  t.deepEqual(tfLines(verbose), tfLines(raw));
+});
+
+test('exit codes and Ctrl-C pass through the command: node runs in its place (exec), and its last words pass the filter', async (t) => {
+  const unknown = await run(COMMAND, ['arch', 'resnet21']);
+  t.is(unknown.code, 2);
+  t.regex(unknown.stderr, /resnet21/);
+  const out = mkdtempSync(join(tmpdir(), 'wrapped-'));
+  const child = spawn(COMMAND, ['--backend', 'cpu', 'train', '--model', 'resnet8-w2', '--dataset', 'synthetic', '--iterations', '100000', '--batch-size', '4', '--train-limit', '8', '--test-limit', '4', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => {
+    stderr += c.toString();
+    if (/first step done/.test(stderr) && !child.killed) child.kill('SIGINT');
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  t.is(code, 130, stderr);
+  t.regex(stderr, /stopping after this step/);
+});
