@@ -56,12 +56,15 @@ function push(map: Map<string, number[]>, key: string, value: number): void {
   else map.set(key, [value]);
 }
 
-/** The curve key: line style and colour by kind; the paper's level and a reference implementation's test error after ours. */
+/** The curve key, in legend order: line style and colour by kind. A legend lists only the kinds its chart draws. */
 const KINDS = {
-  domain: ['training', 'test', "paper's final test error", 'reference implementation, test'],
-  dash: [[4, 3], [1, 0], [2, 2], [6, 2]],
-  colour: ['#7f7f7f', '#1f77b4', '#d62728', '#ff7f0e'],
-};
+  training: { dash: [4, 3], colour: '#7f7f7f' },
+  test: { dash: [1, 0], colour: '#1f77b4' },
+  "paper's final test error": { dash: [2, 2], colour: '#d62728' },
+  'reference implementation, test': { dash: [6, 2], colour: '#ff7f0e' },
+  'baseline, test (mean; shaded: its seeds)': { dash: [3, 2], colour: '#2ca02c' },
+} as const;
+type Kind = keyof typeof KINDS;
 
 /** A reference implementation's test-error curve (percent), drawn in the same panel as ours. */
 export interface ReferencePoint {
@@ -71,44 +74,67 @@ export interface ReferencePoint {
   readonly framework: string;
 }
 
+/** The recorded baseline's test error at an evaluation (percent): its seeds' mean and range. */
+export interface BaselinePoint {
+  readonly model: string;
+  readonly iteration: number;
+  readonly error: number;
+  readonly low: number;
+  readonly high: number;
+}
+
+/** What an error-curve chart draws besides our curves; each is optional. */
+export interface CurveOverlays {
+  /** The paper's final test error, a level per model. */
+  readonly paper?: readonly { model: string; error: number }[];
+  /** Learning-rate drops, a rule per model. */
+  readonly drops?: readonly { model: string; iteration: number }[];
+  readonly reference?: readonly ReferencePoint[];
+  readonly baseline?: readonly BaselinePoint[];
+}
+
 /**
  * Fig. 4 / Fig. 6 as small multiples, one panel per model: training error
  * thin and dashed, test error bold with the seeds' range shaded, the paper's
- * final test error as a dotted level and the learning-rate drops as rules.
+ * final test error as a dotted level, the learning-rate drops as rules, and
+ * the recorded baseline's test error (mean, its seeds' range) to compare by eye.
  */
-export function errorCurvesSpec(
-  points: readonly CurvePoint[],
-  paper: readonly { model: string; error: number }[],
-  drops: readonly { model: string; iteration: number }[],
-  title: string,
-  reference: readonly ReferencePoint[] = [],
-): TopLevelSpec {
+export function errorCurvesSpec(points: readonly CurvePoint[], title: string, overlays: CurveOverlays = {}): TopLevelSpec {
+  const { paper = [], drops = [], reference = [], baseline = [] } = overlays;
+  const PAPER: Kind = "paper's final test error";
+  const REFERENCE: Kind = 'reference implementation, test';
+  const BASELINE: Kind = 'baseline, test (mean; shaded: its seeds)';
   const rows = [
     ...points.map((p) => ({ type: 'curve', ...p })),
-    ...paper.map((p) => ({ type: 'paper', kind: KINDS.domain[2], ...p })),
+    ...paper.map((p) => ({ type: 'paper', kind: PAPER, ...p })),
     ...drops.map((d) => ({ type: 'drop', ...d })),
-    ...reference.map((r) => ({ type: 'reference', kind: KINDS.domain[3], ...r })),
+    ...reference.map((r) => ({ type: 'reference', kind: REFERENCE, ...r })),
+    ...baseline.map((b) => ({ type: 'baseline', kind: BASELINE, ...b })),
   ];
-  // The legend lists a reference only where there is one.
-  const shown = reference.length > 0 ? 4 : 3;
+  const present = (Object.keys(KINDS) as Kind[]).filter(
+    (k) => k === 'training' || k === 'test' || (k === PAPER && paper.length > 0) || (k === REFERENCE && reference.length > 0) || (k === BASELINE && baseline.length > 0),
+  );
   const kind = {
-    color: { field: 'kind', type: 'nominal' as const, title: 'curve', scale: { domain: KINDS.domain.slice(0, shown), range: KINDS.colour.slice(0, shown) }, legend: { labelLimit: 240 } },
-    strokeDash: { field: 'kind', type: 'nominal' as const, title: 'curve', scale: { domain: KINDS.domain.slice(0, shown), range: KINDS.dash.slice(0, shown) } },
+    color: { field: 'kind', type: 'nominal' as const, title: 'curve', scale: { domain: present, range: present.map((k) => KINDS[k].colour) }, legend: { labelLimit: 280 } },
+    strokeDash: { field: 'kind', type: 'nominal' as const, title: 'curve', scale: { domain: present, range: present.map((k) => KINDS[k].dash) } },
   };
+  const models = new Set(points.map((p) => p.model)).size;
   const x = { field: 'iteration', type: 'quantitative' as const, title: 'iteration (mini-batches)' };
   const y = { field: 'error', type: 'quantitative' as const, title: 'error (%)', scale: { zero: true } };
   return {
     $schema: SCHEMA,
     title,
     data: { values: rows as unknown as Record<string, unknown>[] },
-    columns: 3,
+    // A page is ~1,000 px wide: one model gets a wide panel, more share the width, three per row.
+    columns: Math.min(3, Math.max(1, models)),
     facet: { field: 'model', type: 'nominal', title: null },
     spec: {
-      width: 300,
-      height: 190,
+      width: models <= 1 ? 760 : models === 2 ? 440 : 300,
+      height: models <= 1 ? 280 : 190,
       layer: [
         { transform: [{ filter: "datum.type === 'drop'" }], mark: { type: 'rule', color: '#bbb' }, encoding: { x } },
-        { transform: [{ filter: "datum.type === 'curve' && datum.kind === 'test'" }], mark: { type: 'area', opacity: 0.18, color: KINDS.colour[1] }, encoding: { x, y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' } } },
+        { name: 'baseline_range', transform: [{ filter: "datum.type === 'baseline'" }], mark: { type: 'area', opacity: 0.15, color: KINDS[BASELINE].colour }, encoding: { x, y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' } } },
+        { transform: [{ filter: "datum.type === 'curve' && datum.kind === 'test'" }], mark: { type: 'area', opacity: 0.18, color: KINDS.test.colour }, encoding: { x, y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' } } },
         {
           transform: [{ filter: "datum.type === 'curve'" }],
           // Points too: a run with one evaluation still shows its test error.
@@ -117,9 +143,15 @@ export function errorCurvesSpec(
             x,
             y,
             ...kind,
-            strokeWidth: { field: 'kind', type: 'ordinal', sort: KINDS.domain.slice(0, 2), legend: null, scale: { domain: KINDS.domain.slice(0, 2), range: [1, 2.5] } },
+            strokeWidth: { field: 'kind', type: 'ordinal', sort: ['training', 'test'], legend: null, scale: { domain: ['training', 'test'], range: [1, 2.5] } },
             tooltip: [{ field: 'model' }, { field: 'kind' }, { field: 'iteration', type: 'quantitative' }, { field: 'error', type: 'quantitative', format: '.2f', title: 'mean error (%)' }, { field: 'seeds', type: 'quantitative' }],
           },
+        },
+        {
+          name: 'baseline_curve',
+          transform: [{ filter: "datum.type === 'baseline'" }],
+          mark: { type: 'line', interpolate: 'linear', strokeWidth: 1.5 },
+          encoding: { x, y, ...kind, tooltip: [{ field: 'model' }, { field: 'iteration', type: 'quantitative' }, { field: 'error', type: 'quantitative', format: '.2f', title: "baseline's mean test error (%)" }] },
         },
         {
           name: 'reference_curve',
@@ -186,36 +218,57 @@ export interface TrendPoint {
   readonly verdict?: string;
 }
 
-const FAILED = ['regression', 'broken', 'diverged'];
+/** How the gate's verdict on a history point is drawn: failures red, undecided amber, the rest grey. */
+const TREND_VERDICTS = {
+  domain: ['passed or not gated', 'inconclusive', 'failed'],
+  range: ['#555', '#d08c00', '#d62728'],
+};
+const verdictClass = (verdict: string | undefined) =>
+  ['regression', 'broken', 'diverged'].includes(verdict ?? '') ? 'failed' : verdict === 'inconclusive' ? 'inconclusive' : 'passed or not gated';
 
 /** The x label of a history point: its date and short commit. */
 export const trendLabel = (p: TrendPoint) => `${p.createdAt.slice(0, 10)} ${p.commit ?? ''}`.trim();
 
-/** History: one metric across results, the baseline's band (mean ± 2σ) and mean, regressions in red. */
-export function trendSpec(points: readonly TrendPoint[], baseline: { mean: number; std: number } | undefined, title: string, percent: boolean): TopLevelSpec {
+/**
+ * History: one metric across results, coloured by the gate's verdict then, against the
+ * baseline's band (mean ± 2σ over its seeds) and mean. Points outside the band are ringed.
+ * A baseline whose seeds agree exactly (σ 0) has no band to draw: only its mean, and the title says so.
+ */
+export function trendSpec(points: readonly TrendPoint[], baseline: { mean: number; std: number; n: number } | undefined, title: string, percent: boolean): TopLevelSpec {
   const scale = percent ? 100 : 1;
+  const banded = baseline !== undefined && baseline.std > 0;
+  const outside = (v: number) => banded && Math.abs(v - baseline.mean) > 2 * baseline.std;
   // Dates alone can repeat (two runs a day): the label is made unique, in time order.
-  const values = points.map((p, i) => ({ label: `${trendLabel(p)}${points.slice(0, i).some((q) => trendLabel(q) === trendLabel(p)) ? ` #${i + 1}` : ''}`, value: p.value * scale, regression: FAILED.includes(p.verdict ?? '') ? 'regression' : 'no regression' }));
+  const values = points.map((p, i) => ({
+    label: `${trendLabel(p)}${points.slice(0, i).some((q) => trendLabel(q) === trendLabel(p)) ? ` #${i + 1}` : ''}`,
+    value: p.value * scale,
+    verdict: verdictClass(p.verdict),
+    outside: outside(p.value),
+  }));
   const x = { field: 'label', type: 'ordinal' as const, title: 'run (date, commit)', sort: null, axis: { labelAngle: -40 } };
+  const y = { field: 'value', type: 'quantitative' as const, title: percent ? `${title} (%)` : title, scale: { zero: false } };
   const layers: NonNullable<Extract<TopLevelSpec, { layer: unknown }>['layer']> = [];
   if (baseline) {
     const band = { low: (baseline.mean - 2 * baseline.std) * scale, high: (baseline.mean + 2 * baseline.std) * scale, mean: baseline.mean * scale };
-    layers.push(
-      { data: { values: [band] }, mark: { type: 'rect', opacity: 0.15, color: '#4c78a8' }, encoding: { y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' } } },
-      { data: { values: [band] }, mark: { type: 'rule', strokeDash: [4, 3], color: '#4c78a8' }, encoding: { y: { field: 'mean', type: 'quantitative' } } },
-    );
+    if (banded) layers.push({ name: 'baseline_band', data: { values: [band] }, mark: { type: 'rect', opacity: 0.15, color: '#4c78a8' }, encoding: { y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' } } });
+    layers.push({ data: { values: [band] }, mark: { type: 'rule', strokeDash: [4, 3], color: '#4c78a8' }, encoding: { y: { field: 'mean', type: 'quantitative' } } });
   }
   layers.push({
+    name: 'runs',
     data: { values },
     mark: { type: 'line', point: { filled: true, size: 40 }, color: '#555' },
     encoding: {
       x,
-      y: { field: 'value', type: 'quantitative', title: percent ? `${title} (%)` : title, scale: { zero: false } },
-      color: { field: 'regression', type: 'nominal', title: null, scale: { domain: ['no regression', 'regression'], range: ['#555', '#d62728'] } },
-      tooltip: [{ field: 'label', title: 'run' }, { field: 'value', type: 'quantitative', format: '.3f' }, { field: 'regression' }],
+      y,
+      color: { field: 'verdict', type: 'nominal', title: 'gate', scale: TREND_VERDICTS },
+      tooltip: [{ field: 'label', title: 'run' }, { field: 'value', type: 'quantitative', format: '.3f' }, { field: 'verdict', title: 'gate' }, { field: 'outside', title: "outside the baseline's ±2σ" }],
     },
   });
-  return { $schema: SCHEMA, title, width: 300, height: 170, layer: layers };
+  if (values.some((v) => v.outside)) {
+    layers.push({ name: 'outside_band', data: { values: values.filter((v) => v.outside) }, mark: { type: 'point', shape: 'circle', size: 220, filled: false, strokeWidth: 2, color: '#d62728' }, encoding: { x, y } });
+  }
+  const note = !baseline ? '' : banded ? ` (baseline n=${baseline.n})` : ` (baseline σ 0 over n=${baseline.n}: no band)`;
+  return { $schema: SCHEMA, title: `${title}${note}`, width: 300, height: 170, layer: layers };
 }
 
 /** A trend small enough for a table cell: no axes, the last point marked. */

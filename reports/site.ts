@@ -6,7 +6,7 @@
  * host, without JavaScript. Every table and curve has a CSV next to it.
  */
 import { ensureDir, writeFileAtomically } from '../runners/files.js';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import type { Suite } from '../suites/define.js';
 import { type Baseline, metricValue } from '../runners/compare/baseline.js';
@@ -17,7 +17,7 @@ import { describeCpu } from '../runners/machine.js';
 import { commitOf, type ResultSet } from '../runners/suite/results.js';
 import { SUITES } from '../suites/index.js';
 import { paperValue } from '../runners/paper.js';
-import { curvePoints, errorCurvesSpec, type ReferencePoint, rateDrops, responsePoints, responsesSpec, sparklineSpec, type TrendPoint, trendSpec } from './charts.js';
+import { type BaselinePoint, curvePoints, errorCurvesSpec, type ReferencePoint, rateDrops, responsePoints, responsesSpec, sparklineSpec, type TrendPoint, trendSpec } from './charts.js';
 import { html, type Markup, trusted } from './html.js';
 import { formatDelta, formatDetectable, formatDuration, formatPaper, formatSummary, formatValue, verdictLabel } from './reporter.js';
 import { renderSvg } from './svg.js';
@@ -97,12 +97,20 @@ ${rows.map(
 
 /** One table per paper table the rows refer to, then the metrics the paper does not print. */
 function groupByPaperTable(rows: readonly ComparisonRow[]): { title: string; rows: ComparisonRow[] }[] {
+  // A row without a printed number joins the table that prints its metric for other models (Fig. 6's plain nets beside Table 6's ResNets).
+  const tableOfMetric = new Map(rows.filter((r) => r.paper).map((r) => [r.metric, `Table ${r.paper!.table}`]));
   const groups = new Map<string, ComparisonRow[]>();
   for (const r of rows) {
-    const key = r.paper ? `Table ${r.paper.table}` : 'Other metrics (not in the paper)';
+    const key = r.paper ? `Table ${r.paper.table}` : (tableOfMetric.get(r.metric) ?? 'Other metrics (not in the paper)');
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
   return [...groups].sort(([a], [b]) => (a.startsWith('Other') ? 1 : b.startsWith('Other') ? -1 : a.localeCompare(b))).map(([title, list]) => ({ title, rows: list }));
+}
+
+/** A baseline's path as a published page names it: from the repository's baselines/ folder, else only its file name. */
+export function publishedPath(path: string): string {
+  const at = path.lastIndexOf('baselines/');
+  return at >= 0 ? path.slice(at) : basename(path);
 }
 
 function shortCommit(results: ResultSet): string {
@@ -175,7 +183,7 @@ async function historySection(dir: string, folder: string, input: SiteInput, his
     const band = input.baseline?.metrics[model]?.[metric];
     charts.push(html`<figure>${trusted(await renderSvg(trendSpec(points, band, `${model} ${metric}`, /Error$/.test(metric))))}</figure>`);
   }
-  return html`<div class="charts">${charts}</div><p class="muted">Shaded: the baseline's mean ± 2σ over seeds; dashed: its mean. Red points: runs the gate called a regression. ${csvLink(dir, folder, 'history.csv', csv)}</p>`;
+  return html`<div class="charts">${charts}</div><p class="muted">Shaded: the baseline's mean ± 2σ over its seeds (not drawn when they agree exactly); dashed: its mean. Points coloured by the gate's verdict on that run (red failed, amber inconclusive); ringed red: outside the baseline's ±2σ. ${csvLink(dir, folder, 'history.csv', csv)}</p>`;
 }
 
 /** What the banner says: what was checked, against what. */
@@ -203,7 +211,10 @@ async function suitePage(dir: string, file: string, input: SiteInput, history: r
   ensureDir(join(dir, folder));
   const sections: Markup[] = [];
   for (const [i, group] of groupByPaperTable(comparison.rows).entries()) {
-    sections.push(html`<h3>${group.title}</h3>${comparisonTable(group.rows)}${csvLink(dir, folder, `table-${i + 1}.csv`, comparisonRows(group.rows))}`);
+    const unprinted = group.title.startsWith('Table') && group.rows.some((r) => !r.paper);
+    sections.push(
+      html`<h3>${group.title}</h3>${comparisonTable(group.rows)}${unprinted ? html`<p class="muted">Paper “–”: the paper prints no number for that model (Fig. 6 and Fig. 4 plot the plain nets).</p>` : ''}${csvLink(dir, folder, `table-${i + 1}.csv`, comparisonRows(group.rows))}`,
+    );
   }
   const references = input.references ?? [];
   if (references.length > 0) sections.push(referenceSection(dir, folder, input, references));
@@ -224,7 +235,8 @@ async function suitePage(dir: string, file: string, input: SiteInput, history: r
     });
     const referenceCurves = references.flatMap((r): ReferencePoint[] => r.run.curves.test.map((p) => ({ model: r.run.model, iteration: p.iteration, error: 100 * p.testError, framework: r.run.framework })));
     const drops = rateDrops(results);
-    const curves = await renderSvg(errorCurvesSpec(points, paper, drops, `${suite.title}: error curves (${suite.paper})`, referenceCurves));
+    const baselineCurves = models.flatMap((model): BaselinePoint[] => (input.baseline?.curves[model] ?? []).map((c) => ({ model, iteration: c.iteration, error: 100 * c.mean, low: 100 * c.min, high: 100 * c.max })));
+    const curves = await renderSvg(errorCurvesSpec(points, `${suite.title}: error curves (${suite.paper})`, { paper, drops, reference: referenceCurves, baseline: baselineCurves }));
     const iterations = (results.settings as { iterations?: number }).iterations;
     const dropsAt = [...new Set(drops.map((d) => d.iteration))].sort((a, b) => a - b);
     const paperNote =
@@ -232,7 +244,7 @@ async function suitePage(dir: string, file: string, input: SiteInput, history: r
         ? html` Dotted red: the paper's final test error (Table ${[...new Set(paper.map((p) => p.table))].join(', ')}), reached with the paper's full schedule${iterations ? html`; this preset trains ${iterations.toLocaleString('en-US')} iterations${dropsAt.length > 0 ? `, the rate divided by 10 after iterations ${dropsAt.map((d) => d.toLocaleString('en-US')).join(' and ')}` : ''}` : ''}.`
         : '';
     sections.push(
-      html`<h2>Error curves</h2><figure>${trusted(curves)}<figcaption>Dashed grey: training error (running, over each log window); solid blue: test error, the mean over seeds, shaded from the lowest to the highest seed.${paperNote}${referenceCurves.length > 0 ? ' Orange: the reference implementation\'s test error, same recipe.' : ''} Grey rules: the learning rate divided by 10. ${csvLink(dir, folder, 'curves.csv', points as unknown as Record<string, unknown>[])}</figcaption></figure>`,
+      html`<h2>Error curves</h2><figure>${trusted(curves)}<figcaption>Dashed grey: training error (running, over each log window); solid blue: test error, the mean over seeds, shaded from the lowest to the highest seed.${paperNote}${referenceCurves.length > 0 ? ' Orange: the reference implementation\'s test error, same recipe.' : ''}${baselineCurves.length > 0 ? ` Green: the recorded baseline's test error (its ${input.baseline!.metrics[models[0]!]?.testError?.n ?? ''} seeds' mean, shaded from the lowest to the highest).` : ''} Grey rules: the learning rate divided by 10. ${csvLink(dir, folder, 'curves.csv', points as unknown as Record<string, unknown>[])}</figcaption></figure>`,
     );
     const responses = responsePoints(results);
     if (responses.length > 0) {
@@ -240,9 +252,10 @@ async function suitePage(dir: string, file: string, input: SiteInput, history: r
     }
     const throughput = throughputRows(results);
     sections.push(
-      html`<h2>Throughput</h2><table><thead><tr><th>model</th><th>training images/s</th><th>pipeline images/s (alone)</th><th>input wait (s)</th></tr></thead><tbody>${throughput.map(
-        (t) => html`<tr><td>${t.model}</td><td class="num">${formatSummary('imagesPerSecond', t.imagesPerSecond === undefined ? undefined : { mean: t.imagesPerSecond as number, std: t.std as number, n: t.n as number })}</td><td class="num">${(t.pipelineImagesPerSecond as number | undefined)?.toFixed(0)}</td><td class="num">${(t.inputWaitSeconds as number).toFixed(1)}</td></tr>`,
-      )}</tbody></table>${csvLink(dir, folder, 'throughput.csv', throughput)}`,
+      html`<h2>Throughput</h2><table><thead><tr><th>model</th><th>training images/s</th><th>pipeline images/s (alone)</th><th>input wait (s)</th><th>gate</th></tr></thead><tbody>${throughput.map((t) => {
+        const row = comparison.rows.find((r) => r.model === t.model && r.metric === 'imagesPerSecond');
+        return html`<tr><td>${t.model}</td><td class="num">${formatSummary('imagesPerSecond', t.imagesPerSecond === undefined ? undefined : { mean: t.imagesPerSecond as number, std: t.std as number, n: t.n as number })}</td><td class="num">${(t.pipelineImagesPerSecond as number | undefined)?.toFixed(0)}</td><td class="num">${(t.inputWaitSeconds as number).toFixed(1)}</td><td class="${`v-${row?.verdict ?? 'none'}`}">${row ? html`${row.verdict}: ${row.why}` : '–'}</td></tr>`;
+      })}</tbody></table>${csvLink(dir, folder, 'throughput.csv', throughput)}`,
     );
     sections.push(html`<h2>History</h2>${await historySection(dir, folder, input, history)}`);
   }
@@ -250,7 +263,7 @@ async function suitePage(dir: string, file: string, input: SiteInput, history: r
     suite.kind === 'architecture'
       ? html`Baseline: the paper itself: counts from the built graphs are exact and compared with ${suite.paper} as printed.`
       : comparison.baseline
-        ? html`Baseline: <code>${comparison.baseline.path}</code> (recorded ${comparison.baseline.recordedAt}). Paper numbers are the paper's, compared against, never ours.`
+        ? html`Baseline: <code>${publishedPath(comparison.baseline.path)}</code> (recorded ${comparison.baseline.recordedAt}). Paper numbers are the paper's, compared against, never ours.`
         : html`Baseline: none recorded for this suite, preset and backend. Paper numbers are the paper's, shown beside ours, never ours.`;
   const body = html`<p><a href="index.html">← scoreboard</a></p>
 <h1>${suite.title}</h1><p>${suite.paper} · preset <code>${results.preset}</code> · backend <code>${results.backend.name}</code> · ${deviceOf(results)} · commit <code>${shortCommit(results)}</code></p>

@@ -13,7 +13,7 @@ import { compare } from '../runners/compare/compare.js';
 import type { ResultSet } from '../runners/suite/results.js';
 import { curvePoints, errorCurvesSpec, rateDrops, responsePoints, responsesSpec, trendSpec } from '../reports/charts.js';
 import { html, trusted } from '../reports/html.js';
-import { writeSite } from '../reports/site.js';
+import { publishedPath, writeSite } from '../reports/site.js';
 import { appendToHistory } from '../runners/suite/history.js';
 import { baselineFrom, fakeResults } from './helpers/results.js';
 import { REFERENCE } from './helpers/reference.js';
@@ -55,13 +55,13 @@ test('curve points average seeds per model, kind and iteration, in percent', asy
 
 test('the error-curve spec: a panel per model; training dashed, test bold with the seeds\' range, the paper\'s level and the rate drops marked', async (t) => {
   const results = twoSeeds();
-  const spec = errorCurvesSpec(curvePoints(results), [{ model: 'resnet20', error: 8.75 }], [{ model: 'resnet20', iteration: 300 }], 'curves') as unknown as {
+  const spec = errorCurvesSpec(curvePoints(results), 'curves', { paper: [{ model: 'resnet20', error: 8.75 }], drops: [{ model: 'resnet20', iteration: 300 }] }) as unknown as {
     facet: { field: string };
     spec: { layer: { name?: string; mark: { type: string }; transform: { filter: string }[]; encoding: Record<string, { field?: string; scale?: { domain?: string[]; range?: unknown[] } }> }[] };
     data: { values: { type: string }[] };
   };
   t.is(spec.facet.field, 'model');
-  const [drops, band, lines] = spec.spec.layer;
+  const [drops, , band, lines] = spec.spec.layer;
   const paper = spec.spec.layer.find((l) => l.name === 'paper_level');
   t.is(drops!.mark.type, 'rule');
   t.is(band!.mark.type, 'area');
@@ -76,9 +76,9 @@ test('the error-curve spec: a panel per model; training dashed, test bold with t
 test('a reference implementation of the same recipe is drawn in each model\'s panel and tabled beside ours and the paper', async (t) => {
   const results = twoSeeds();
   const reference = { model: 'resnet20', iteration: 600, error: 12, framework: 'pytorch 2.13.0+cpu' };
-  const spec = errorCurvesSpec(curvePoints(results), [], [], 'curves', [reference]) as unknown as { spec: { layer: { name?: string; encoding: { color?: { scale?: { domain?: string[] } } } }[] } };
+  const spec = errorCurvesSpec(curvePoints(results), 'curves', { reference: [reference] }) as unknown as { spec: { layer: { name?: string; encoding: { color?: { scale?: { domain?: string[] } } } }[] } };
   const layer = spec.spec.layer.find((l) => l.name === 'reference_curve')!;
-  t.deepEqual(layer.encoding.color!.scale!.domain, ['training', 'test', "paper's final test error", 'reference implementation, test']);
+  t.deepEqual(layer.encoding.color!.scale!.domain, ['training', 'test', 'reference implementation, test'], 'no paper level drawn, none in the legend');
   const dir = mkdtempSync(join(tmpdir(), 'site-'));
   const [page] = await writeSite(dir, [{ ...siteInput(results), references: [{ path: '/x/baselines/reference/cifar10-depth/nightly/pytorch.json', run: REFERENCE }] }]);
   const text = readFileSync(join(dir, page!.file), 'utf8');
@@ -103,12 +103,50 @@ test('Fig. 7 data ranks layers by response, largest first; the spec has both pan
   t.is((responsesSpec(points) as { vconcat: unknown[] }).vconcat.length, 2);
 });
 
-test('the trend spec labels runs by date and commit, shows the baseline band only with a baseline, and marks regressions', async (t) => {
-  const points = [{ createdAt: '2026-01-01T04:10:00Z', commit: 'abc1234', value: 0.1 }, { createdAt: '2026-01-02T04:10:00Z', commit: 'def5678', value: 0.2, verdict: 'regression' }];
-  const spec = trendSpec(points, { mean: 0.1, std: 0.01 }, 'm', true) as { layer: { data: { values: { label?: string; regression?: string }[] } }[] };
-  t.is(spec.layer.length, 3);
-  t.deepEqual(spec.layer[2]!.data.values.map((v) => [v.label, v.regression]), [['2026-01-01 abc1234', 'no regression'], ['2026-01-02 def5678', 'regression']]);
+test('the trend spec labels runs by date and commit, colours each by the gate\'s verdict, and rings points outside the baseline\'s ±2σ', async (t) => {
+  const points = [
+    { createdAt: '2026-01-01T04:10:00Z', commit: 'abc1234', value: 0.1, verdict: 'pass' },
+    { createdAt: '2026-01-02T04:10:00Z', commit: 'def5678', value: 0.2, verdict: 'regression' },
+    { createdAt: '2026-01-03T04:10:00Z', commit: '0123456', value: 0.13, verdict: 'inconclusive' },
+  ];
+  type Layer = { name?: string; data: { values: { label?: string; verdict?: string; outside?: boolean }[] } };
+  const spec = trendSpec(points, { mean: 0.1, std: 0.01, n: 2 }, 'm', true) as { title: string; layer: Layer[] };
+  const runs = spec.layer.find((l) => l.name === 'runs')!;
+  t.deepEqual(runs.data.values.map((v) => [v.label, v.verdict]), [['2026-01-01 abc1234', 'passed or not gated'], ['2026-01-02 def5678', 'failed'], ['2026-01-03 0123456', 'inconclusive']]);
+  t.deepEqual(spec.layer.find((l) => l.name === 'outside_band')!.data.values.map((v) => v.label), ['2026-01-02 def5678', '2026-01-03 0123456'], '3 and 10 points above a 1-point σ');
+  t.true(spec.layer.some((l) => l.name === 'baseline_band'));
+  t.regex(spec.title, /baseline n=2/);
+  const flat = trendSpec(points, { mean: 0.1, std: 0, n: 2 }, 'm', true) as { title: string; layer: Layer[] };
+  t.false(flat.layer.some((l) => l.name === 'baseline_band' || l.name === 'outside_band'), 'σ 0: no band of width 0, nothing outside it');
+  t.regex(flat.title, /σ 0 over n=2: no band/);
   t.is((trendSpec(points, undefined, 'm', true) as { layer: unknown[] }).layer.length, 1);
+});
+
+test('error curves draw the recorded baseline\'s test error (mean, seeds\' range) in each panel; one model gets a wide panel', async (t) => {
+  const results = fakeResults(cifar10Depth, 'nightly', { resnet20: [{ testError: 0.1 }, { testError: 0.2 }] });
+  const spec = errorCurvesSpec(curvePoints(results), 'curves', { baseline: [{ model: 'resnet20', iteration: 600, error: 12, low: 10, high: 14 }] }) as unknown as {
+    columns: number;
+    spec: { width: number; layer: { name?: string; encoding: { color?: { scale?: { domain?: string[] } } } }[] };
+  };
+  t.is(spec.columns, 1);
+  t.true(spec.spec.width >= 700, `one panel ${spec.spec.width} px wide`);
+  t.truthy(spec.spec.layer.find((l) => l.name === 'baseline_range'));
+  t.deepEqual(spec.spec.layer.find((l) => l.name === 'baseline_curve')!.encoding.color!.scale!.domain, ['training', 'test', 'baseline, test (mean; shaded: its seeds)']);
+});
+
+test('a suite page: Fig. 6\'s plain nets sit in Table 6\'s comparison (paper “–”), the baseline is named from baselines/, throughput rows say why they are not gated', async (t) => {
+  const results = twoSeeds();
+  const dir = mkdtempSync(join(tmpdir(), 'site-'));
+  const input = siteInput(results);
+  const [page] = await writeSite(dir, [{ ...input, comparison: { ...input.comparison, baseline: { ...input.comparison.baseline!, path: '/home/ci/clone/baselines/recorded/cifar10-depth/nightly/cpu.json' } } }]);
+  const text = readFileSync(join(dir, page!.file), 'utf8');
+  const table6 = text.slice(text.indexOf('<h3>Table 6</h3>'), text.indexOf('</table>', text.indexOf('<h3>Table 6</h3>')));
+  t.regex(table6, /plain20/, 'plain-20 beside the ResNets');
+  t.regex(text, /the paper prints no number for that model/);
+  t.regex(text, /Baseline: <code>baselines\/recorded\/cifar10-depth\/nightly\/cpu\.json<\/code>/);
+  t.notRegex(text, /\/home\/ci\/clone/);
+  t.regex(text, /<h2>Throughput<\/h2>[^]*not-gated: throughput is gated only against a baseline from the same machine/);
+  t.is(publishedPath('/tmp/mine.json'), 'mine.json');
 });
 
 test('html`` escapes every interpolation unless trusted', async (t) => {
