@@ -25,3 +25,12 @@ test('ResNet-110 and deeper warm up at 0.01 until training error < 80 %; shallow
   t.is(recipeFor(parseModelName('resnet56'), 64_000).warmup, undefined);
   t.is(recipeFor(parseModelName('plain110'), 64_000).warmup, undefined);
 });
+
+test('ImageNet\'s fixed-step variant divides by 10 at 1/4, 1/2 and 3/4 of the run (150k, 300k, 450k of 600k)', (t) => {
+  const full = recipeFor(parseModelName('resnet18'), 600_000, 'step');
+  t.deepEqual(full.milestones, [150_000, 300_000, 450_000]);
+  const short = recipeFor(parseModelName('resnet18'), 1_000, 'step');
+  t.deepEqual(short.milestones, [250, 500, 750]);
+  t.deepEqual([0, 249, 250, 499, 500, 750].map((i) => learningRate(short, i, false)), [0.1, 0.1, 0.01, 0.01, 0.001, 0.0001]);
+  t.deepEqual(recipeFor(parseModelName('resnet18'), 1_000).milestones, [], 'the default divides on plateaus instead');
+});
