@@ -53,6 +53,7 @@ const CAUGHT_BY: Record<FaultName, RegExp> = {
   'no-shortcuts': /logits-evaluation/,
   'bn-momentum': /statistics: .*moving_/,
   'weight-decay-x10': /optimizer/,
+  'weight-decay-x2': /optimizer/,
   'label-noise-20': /labels/,
   'classifier-init-x10': /initialisation: fc\/kernel/,
   'eval-train-mode': /logits-evaluation/,
@@ -65,6 +66,13 @@ for (const fault of FAULT_NAMES) {
     t.regex(failures(report).join('\n'), CAUGHT_BY[fault]);
   });
 }
+
+test('weight decay at twice its rate fails the optimiser check by orders of magnitude, not at the margin', async (t) => {
+  const report = await checkConformance([{ model: 'resnet20-w4', seed: 1 }], { ...SMOKE_SHAPE, fault: 'weight-decay-x2' });
+  const optimizer = report.models[0]!.checks.find((c) => c.kind === 'optimizer')!;
+  const largest = optimizer.worst?.value ?? 0;
+  t.true(largest > 1000 * optimizer.tolerance, `largest ${largest} against ${optimizer.tolerance}`);
+});
 
 test('a model whose weights differ from the reference model fails on its weights and compares nothing else', async (t) => {
   // resnet20's twin against plain20's fixture would pass the weights (option A adds none): a projection net cannot.

@@ -50,6 +50,8 @@ export const FAULTS = {
   'no-shortcuts': { text: 'ResNets built without their shortcuts (as their plain twins)', effects: { shortcuts: false } },
   'bn-momentum': { text: "BN moving statistics with momentum 0.1 instead of 0.9 (the PyTorch convention read as Keras')", effects: { bnMomentum: 0.1 } },
   'weight-decay-x10': { text: 'weight decay 1e-3 instead of 1e-4', effects: { weightDecayScale: 10 } },
+  // The subtle one: decay applied twice (in the loss and again in the optimiser) moves each update by 1e-5 of a weight.
+  'weight-decay-x2': { text: 'weight decay applied twice: 2e-4 instead of 1e-4', effects: { weightDecayScale: 2 } },
   'label-noise-20': { text: "20 % of the training images carry another class's label", effects: { labelNoise: 0.2 } },
   'classifier-init-x10': { text: "the fc layer's initial weights × 10", effects: { classifierInitScale: 10 } },
   'eval-train-mode': { text: "evaluation with batch statistics instead of BN's moving averages", effects: { evalBatchStatistics: true } },
