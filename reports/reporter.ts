@@ -1,4 +1,5 @@
 /** Renderers of a comparison: each is a plug-in of this one interface (as Playwright's reporters). */
+import { isErrorMetric } from '../suites/define.js';
 import { type Comparison, type ComparisonRow, type ConformanceSummary, LEARNED_ALPHA, type Learnability } from '../runners/compare/compare.js';
 
 export interface Reporter {
@@ -23,7 +24,7 @@ export function formatScientific(value: number, digits = 3): string {
 /** The one cell formatter: errors as percentages, parameter and layer counts exact, multiply-adds as the paper prints them, rates as numbers. */
 export function formatValue(metric: string, value: number | undefined): string {
   if (value === undefined) return '–';
-  if (/Error/.test(metric)) return `${(value * 100).toFixed(2)}%`;
+  if (isErrorMetric(metric)) return `${(value * 100).toFixed(2)}%`;
   if (metric === 'imagesPerSecond') return value.toFixed(1);
   if (metric === 'meanResponseStd') return value.toFixed(3);
   if (metric === 'multiplyAdds') return formatScientific(value);
@@ -58,7 +59,7 @@ export function formatDelta(metric: string, delta: number | undefined): string {
 export function formatShift(metric: string, value: number | undefined): string {
   if (value === undefined) return '–';
   if (!Number.isFinite(value)) return '∞';
-  if (/Error$/.test(metric)) return `${(value * 100).toFixed(2)} pts`;
+  if (isErrorMetric(metric)) return `${(value * 100).toFixed(2)} pts`;
   return formatValue(metric, value);
 }
 
@@ -89,7 +90,7 @@ export const FAILING = new Set(['regression', 'broken', 'diverged', 'fail']);
 /** The paper's number as printed, with its unit where the print leaves it implicit (Table 6 prints errors in %). */
 export function formatPaper(metric: string, paper: { printed: string; table: string } | undefined): string {
   if (!paper) return '';
-  return `${paper.printed}${/Error/.test(metric) && !paper.printed.includes('%') ? '%' : ''} (T${paper.table})`;
+  return `${paper.printed}${isErrorMetric(metric) && !paper.printed.includes('%') ? '%' : ''} (T${paper.table})`;
 }
 
 /** A measured difference as printed: "9.70e-1"; null (NaN or ∞ when measured) as "not finite". */

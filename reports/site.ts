@@ -8,7 +8,7 @@
 import { ensureDir, writeFileAtomically } from '../runners/files.js';
 import { basename, join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import type { Suite } from '../suites/define.js';
+import { isErrorMetric, type Suite } from '../suites/define.js';
 import { type Baseline, metricValue } from '../runners/compare/baseline.js';
 import type { Comparison, ComparisonRow } from '../runners/compare/compare.js';
 import type { Reference } from '../runners/compare/reference.js';
@@ -181,7 +181,7 @@ async function historySection(dir: string, folder: string, input: SiteInput, his
       .filter((p): p is TrendPoint => p !== undefined);
     csv.push(...points.map((p) => ({ model, metric, ...p })));
     const band = input.baseline?.metrics[model]?.[metric];
-    charts.push(html`<figure>${trusted(await renderSvg(trendSpec(points, band, `${model} ${metric}`, /Error$/.test(metric))))}</figure>`);
+    charts.push(html`<figure>${trusted(await renderSvg(trendSpec(points, band, `${model} ${metric}`, isErrorMetric(metric))))}</figure>`);
   }
   return html`<div class="charts">${charts}</div><p class="muted">Shaded: the baseline's mean ± 2σ over its seeds (not drawn when they agree exactly); dashed: its mean. Points coloured by the gate's verdict on that run (red failed, amber inconclusive); ringed red: outside the baseline's ±2σ. ${csvLink(dir, folder, 'history.csv', csv)}</p>`;
 }
@@ -323,7 +323,7 @@ function headline(input: SiteInput): { text: string; value?: number } {
   }
   const order = (m: string) => (suite.models.indexOf(m) + 1 || 1e9);
   // The suite's first error metric the paper prints (ImageNet's tables print 10-crop errors).
-  const metric = suite.metrics.find((m) => /Error/.test(m) && comparison.rows.some((r) => r.metric === m && r.paper && r.ours)) ?? 'testError';
+  const metric = suite.metrics.find((m) => isErrorMetric(m) && comparison.rows.some((r) => r.metric === m && r.paper && r.ours)) ?? 'testError';
   const row = comparison.rows.filter((r) => r.metric === metric && r.paper && r.ours).sort((a, b) => order(a.model) - order(b.model))[0];
   if (!row) return { text: '–' };
   // Only the paper's own recipe makes a number comparable with the paper's: say what the others are.
@@ -339,7 +339,7 @@ function worstDetectable(input: SiteInput): string {
   if (c.decidedBy === 'conformance' && c.conformance) {
     return c.conformance.status === 'pass' ? `conformance: ${c.conformance.tensors.toLocaleString('en-US')} tensors within tolerance` : `conformance: ${c.conformance.status}`;
   }
-  const gated = input.comparison.rows.filter((r) => r.test && /Error/.test(r.metric));
+  const gated = input.comparison.rows.filter((r) => r.test && isErrorMetric(r.metric));
   const worst = gated.sort((a, b) => b.test!.detectable - a.test!.detectable)[0];
   return worst ? `${formatDetectable(worst)} ${worst.model}` : '–';
 }

@@ -11,7 +11,23 @@ export type PresetName = (typeof PRESETS)[number];
 type OptionalPreset = 'reduced';
 
 /** Metrics a training run yields (run.json `metrics`, plus throughput and Fig. 7). */
-export type TrainingMetric = 'testError' | 'trainError' | 'top1Error10Crop' | 'top5Error10Crop' | 'imagesPerSecond' | 'meanResponseStd';
+/**
+ * What a suite measures, each metric once: its kind (which tolerance applies, how it is printed: errors
+ * as fractions inside records, in % and points outside) and which way it gets worse.
+ */
+export const METRICS = {
+  testError: { kind: 'error', worse: 'higher' },
+  trainError: { kind: 'error', worse: 'higher' },
+  top1Error10Crop: { kind: 'error', worse: 'higher' },
+  top5Error10Crop: { kind: 'error', worse: 'higher' },
+  imagesPerSecond: { kind: 'throughput', worse: 'lower' },
+  // A measurement, not a score: drift either way is a change to look at.
+  meanResponseStd: { kind: 'response', worse: 'either' },
+} as const satisfies Record<string, { kind: keyof Tolerance; worse: 'higher' | 'lower' | 'either' }>;
+export type TrainingMetric = keyof typeof METRICS;
+
+/** Whether a metric (of a training suite; any other name is not) is an error rate: a fraction, printed in % and points. */
+export const isErrorMetric = (metric: string): boolean => (METRICS as Record<string, { kind: string } | undefined>)[metric]?.kind === 'error';
 
 export interface TrainingPreset {
   readonly dataset: DatasetName;

@@ -10,7 +10,7 @@
  * at chance level where the baseline learned is a regression whatever the
  * seeds say. Anything else is inconclusive, and the gate does not pass.
  */
-import type { Claim, Suite, Tolerance, TrainingMetric, TrainingPreset } from '../../suites/define.js';
+import { type Claim, METRICS, type Suite, type Tolerance, type TrainingMetric, type TrainingPreset } from '../../suites/define.js';
 import { type CheckKind, checkPassed, type ConformanceReport, tensorsCompared } from '../conformance/check.js';
 import { InputError } from '../errors.js';
 import { type BackendRecord, describeCpu, isNativeBackend, sameDevice, sameNumerics, shortCpu } from '../machine.js';
@@ -109,16 +109,6 @@ export interface Comparison {
 
 export const EXIT_CODES: Record<Verdict, 0 | 1 | 2 | 4> = { pass: 0, fail: 1, incomplete: 2, inconclusive: 4 };
 
-/** Which way a metric gets worse, and which tolerance applies. */
-export const METRICS: Record<TrainingMetric, { worse: 'higher' | 'lower' | 'either'; kind: keyof Tolerance }> = {
-  testError: { worse: 'higher', kind: 'error' },
-  trainError: { worse: 'higher', kind: 'error' },
-  top1Error10Crop: { worse: 'higher', kind: 'error' },
-  top5Error10Crop: { worse: 'higher', kind: 'error' },
-  imagesPerSecond: { worse: 'lower', kind: 'throughput' },
-  // A measurement, not a score: drift either way is a change to look at.
-  meanResponseStd: { worse: 'either', kind: 'response' },
-};
 
 /** Family-wise false-alarm rate of one comparison, shared (Bonferroni) among its gated rows; and the power asked of each row. */
 export const GATE_ALPHA = 0.05;

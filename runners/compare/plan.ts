@@ -6,11 +6,11 @@
  * the baseline's: the detectable effect of a comparison does not depend on the
  * values, only on σ and the counts.
  */
-import type { PresetName, TrainingMetric, TrainingSuite } from '../../suites/define.js';
+import { METRICS, type PresetName, type TrainingMetric, type TrainingSuite } from '../../suites/define.js';
 import { shortCpu } from '../machine.js';
 import { expandUnits, presetOf, type ResolvedSettings, resolveSettings, shardUnits } from '../suite/units.js';
 import type { Baseline } from './baseline.js';
-import { GATE_ALPHA, GATE_POWER, gateRule, gatesErrorMetric, METRICS, shiftTest } from './compare.js';
+import { GATE_ALPHA, GATE_POWER, gateRule, gatesErrorMetric, shiftTest } from './compare.js';
 
 /** Beyond this many seeds a side, planning stops: the answer is "not with seeds". */
 export const MAX_PLANNED_SEEDS = 10_000;
