@@ -10,7 +10,7 @@ import { calibrate, calibrationTable } from '../suite/calibrate.js';
 import { presetOf } from '../suite/units.js';
 import { FAULT_NAMES, FAULTS, type FaultName } from '../train/faults.js';
 import { choiceList, list, type RegisterCommand, whole } from './options.js';
-import { consoleProgress, MAX_SEEDS, presetOption, suiteByName, untilSignalled } from './shared.js';
+import { consoleProgress, EXIT_INTERRUPTED, MAX_SEEDS, presetOption, suiteByName, untilSignalled } from './shared.js';
 import { dataDirectory } from './train.js';
 
 export interface CalibrateOptions {
@@ -57,7 +57,7 @@ export async function calibrateCommand(name: string, options: CalibrateOptions, 
   writeFileAtomically(join(outDir, 'calibration.md'), table);
   writeFileAtomically(join(outDir, 'calibration.json'), `${JSON.stringify(rows, null, 1)}\n`);
   process.stdout.write(table);
-  return stopped ? 130 : 0;
+  return stopped ? EXIT_INTERRUPTED : 0;
 }
 
 export const register: RegisterCommand = (program, cli) => {

@@ -13,7 +13,7 @@ import { EXIT_CODES, type Verdict } from '../compare/compare.js';
 import { runSuite } from '../suite/run.js';
 import { list, type RegisterCommand } from './options.js';
 import { reportCommand } from './report.js';
-import { comparisonFor, consoleProgress, presetOption, suiteByName, untilSignalled } from './shared.js';
+import { comparisonFor, consoleProgress, EXIT_INTERRUPTED, presetOption, suiteByName, untilSignalled } from './shared.js';
 import { dataDirectory } from './train.js';
 import { REPORTERS } from '../../reports/index.js';
 import { formatDuration } from '../../reports/reporter.js';
@@ -62,7 +62,7 @@ export async function paperCommand(options: PaperOptions, backendRequest: Backen
       outcomes.push({ suite: suite.name, verdict: comparison.verdict, dir });
     }
   });
-  if (stopped) return 130;
+  if (stopped) return EXIT_INTERRUPTED;
   const site = await reportCommand(outcomes.map((o) => o.dir), { out: options.site });
   const worst = SEVERITY.find((v) => outcomes.some((o) => o.verdict === v)) ?? 'pass';
   const lines = [

@@ -7,7 +7,7 @@ import { runSuite } from '../suite/run.js';
 import { parseShard, presetOf } from '../suite/units.js';
 import { FAULT_NAMES, type FaultName } from '../train/faults.js';
 import { list, MAX_ITERATIONS, type RegisterCommand, whole } from './options.js';
-import { consoleProgress, type GateOutputOptions, gate, MAX_FIRST_SEED, MAX_SEEDS, presetOption, suiteByName, untilSignalled, withGateOutputs } from './shared.js';
+import { consoleProgress, EXIT_INTERRUPTED, type GateOutputOptions, gate, MAX_FIRST_SEED, MAX_SEEDS, presetOption, suiteByName, untilSignalled, withGateOutputs } from './shared.js';
 import { dataDirectory } from './train.js';
 
 export interface RunOptions extends GateOutputOptions {
@@ -57,7 +57,7 @@ export async function runCommand(name: string, options: RunOptions, backendReque
     }),
   );
   process.stderr.write(`results: ${join(outDir, 'results.json')} (${results.wallSeconds.toFixed(0)} s)\n`);
-  if (stopped || results.runs.some((r) => r.record.status === 'interrupted')) return 130;
+  if (stopped || results.runs.some((r) => r.record.status === 'interrupted')) return EXIT_INTERRUPTED;
   if (shard.count > 1) {
     process.stdout.write(`shard ${shard.index}/${shard.count} done: merge every shard's results with "resnet-repro merge", then "resnet-repro compare"\n`);
     return 0;

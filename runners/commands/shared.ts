@@ -91,16 +91,19 @@ export function gate(results: ResultSet, options: GateOutputOptions): number {
   return comparison.exitCode;
 }
 
+/** A stopped run's exit code (128 + SIGINT's number, as shells report Ctrl-C). */
+export const EXIT_INTERRUPTED = 130;
+
 /**
  * Runs `work` with Ctrl-C and SIGTERM turned into a request to stop after the
- * current step (a second signal exits at once); says whether one came.
+ * current step, with a checkpoint (a second signal exits at once); says whether one came.
  */
 export async function untilSignalled<T>(work: (shouldStop: () => boolean) => Promise<T>): Promise<{ value: T; stopped: boolean }> {
   let stopped = false;
-  const onSignal = () => {
-    if (stopped) process.exit(130);
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopped) process.exit(EXIT_INTERRUPTED);
     stopped = true;
-    process.stderr.write('\nstopping after this step; run the same command again to continue\n');
+    process.stderr.write(`\n${signal}: stopping after this step and writing a checkpoint (again to quit at once); run the same command again to continue\n`);
   };
   process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
   try {

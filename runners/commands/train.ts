@@ -11,6 +11,7 @@ import { formatTiming, progressLines } from './progress.js';
 import type { RunRecord } from '../train/record.js';
 import { DATASETS, type DatasetName, openDataset, prepareDataset } from '../data/datasets.js';
 import { type ProgressEvent, train } from '../train/train.js';
+import { EXIT_INTERRUPTED, untilSignalled } from './shared.js';
 
 /** The options as commander hands them over: parsed and range-checked at the edge. */
 export interface TrainCommandOptions {
@@ -101,38 +102,31 @@ export async function trainCommand(options: TrainCommandOptions, backendRequest:
   const advice = speedAdvice(backend);
   if (advice) process.stderr.write(`${advice}\n`);
 
-  let stopRequested = false;
-  const onSignal = (signal: string) => {
-    if (stopRequested) process.exit(130);
-    stopRequested = true;
-    process.stderr.write(`\n${signal}: stopping after this step and writing a checkpoint (again to quit at once)\n`);
-  };
-  const handlers = { SIGINT: () => onSignal('SIGINT'), SIGTERM: () => onSignal('SIGTERM') };
-  process.on('SIGINT', handlers.SIGINT).on('SIGTERM', handlers.SIGTERM);
   const progress = progressReporter(options.model);
   let record: RunRecord;
   try {
-    record = await train({
-      model: options.model,
-      data,
-      iterations,
-      learningRate,
-      imagenetSchedule: options.schedule,
-      seed,
-      outDir: options.out ?? join('runs', `${options.model}-${dataset}-s${seed}`),
-      resume: options.resume ?? false,
-      batchSize,
-      logEvery,
-      evalEvery,
-      checkpointEvery,
-      backend,
-      onProgress: progress.onProgress,
-      log: (line) => process.stderr.write(`${line}\n`),
-      shouldStop: () => stopRequested,
-    });
+    ({ value: record } = await untilSignalled((shouldStop) =>
+      train({
+        model: options.model,
+        data,
+        iterations,
+        learningRate,
+        imagenetSchedule: options.schedule,
+        seed,
+        outDir: options.out ?? join('runs', `${options.model}-${dataset}-s${seed}`),
+        resume: options.resume ?? false,
+        batchSize,
+        logEvery,
+        evalEvery,
+        checkpointEvery,
+        backend,
+        onProgress: progress.onProgress,
+        log: (line) => process.stderr.write(`${line}\n`),
+        shouldStop,
+      }),
+    ));
   } finally {
     progress.stop();
-    process.off('SIGINT', handlers.SIGINT).off('SIGTERM', handlers.SIGTERM);
   }
   const m = record.metrics;
   process.stdout.write(
@@ -141,7 +135,7 @@ export async function trainCommand(options: TrainCommandOptions, backendRequest:
       `${m.top1Error10Crop !== undefined ? `; 10-crop top-1 ${pct(m.top1Error10Crop)}, top-5 ${pct(m.top5Error10Crop)}` : ''}); ` +
       `${record.imagesPerSecond.toFixed(1)} img/s training, pipeline ${record.pipelineImagesPerSecond.toFixed(0)} img/s on its own, input wait ${record.inputWaitSeconds.toFixed(1)} s, on ${record.backend.name}; ${record.wallSeconds.toFixed(0)} s\n`,
   );
-  return record.status === 'completed' ? 0 : record.status === 'interrupted' ? 130 : 1;
+  return record.status === 'completed' ? 0 : record.status === 'interrupted' ? EXIT_INTERRUPTED : 1;
 }
 
 export const register: RegisterCommand = (program, cli) => {
