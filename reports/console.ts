@@ -1,11 +1,8 @@
 /** The comparison as a fixed-width table for terminals and CI logs. */
 import type { Comparison } from '../runners/compare/compare.js';
+import { textTable as table } from './text-table.js';
 import { FAILING, formatConformance, formatConformanceFailure, formatDelta, formatDetectable, formatLearnability, formatPaper, formatPolicy, formatSummary, type Reporter, verdictLabel } from './reporter.js';
 
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  return [header, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
-}
 
 export const consoleReporter: Reporter = {
   name: 'console',

@@ -5,6 +5,7 @@ import { buildModel } from '../models/build.js';
 import { type ArchFacts, archFacts } from '../models/count.js';
 import { PAPER_MODELS, parseModelName } from '../models/names.js';
 import { paperValue } from '../paper.js';
+import { textTable } from '../../reports/text-table.js';
 import type { RegisterCommand } from './options.js';
 
 export interface ArchRecord extends ArchFacts {
@@ -42,9 +43,7 @@ export function formatArchTable(records: readonly ArchRecord[]): string {
     paperValue(r.name, 'multiplyAdds')?.printed ?? '',
     `[${r.outputShape.join(', ')}]`,
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i < 2 || i === 7 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
-  return [line(header), ...rows.map(line)].join('\n');
+  return textTable(header, rows, ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'left']);
 }
 
 const MODEL_GRAMMAR = `

@@ -1,5 +1,6 @@
 /** `resnet-repro bench`: the throughput table, with PyTorch beside it when asked. */
 import { existsSync, statSync } from 'node:fs';
+import { textTable } from '../../reports/text-table.js';
 import { type BackendChoice, type BackendRequest, initBackend } from '../backend.js';
 import { type BenchReport, type PairedFigure, runBench, type StepProfile } from '../bench/bench.js';
 import { startPytorch } from '../bench/pytorch.js';
@@ -54,8 +55,6 @@ export function formatBench(report: BenchReport): string {
     const backend = r.pairedWith && report.backends.length > 1 ? `${r.backend} (beside ${r.pairedWith})` : r.backend;
     return [r.model, backend, r.task, String(r.batchSize), r.imagesPerSecond.toFixed(1), r.meanMs.toFixed(1), r.p99Ms.toFixed(1), String(r.samples), ratio ? `${ratio.median.toFixed(2)}× (${ratio.min.toFixed(2)}–${ratio.max.toFixed(2)})` : ''];
   });
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   const overhead = report.paired
     .filter((f) => f.kind === 'harness-overhead')
     .flatMap((f) => {
@@ -74,7 +73,8 @@ export function formatBench(report: BenchReport): string {
     `images/s: median over ${report.rounds} round${report.rounds === 1 ? '' : 's'}; ratios are taken within each round (median, and the range over rounds); mean and p99 ms over all timed runs.`,
     ...overhead,
   ];
-  return `${[line(header), ...rows.map(line), '', ...notes].join('\n')}\n`;
+  const right = header.map((_, i): 'left' | 'right' => (i < 3 ? 'left' : 'right'));
+  return `${[textTable(header, rows, right), '', ...notes].join('\n')}\n`;
 }
 
 export async function benchCommand(models: string[], options: BenchCommandOptions, backendRequest: BackendRequest): Promise<void> {

@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import { formatDuration, formatShift, formatValue } from '../../reports/reporter.js';
+import { textTable } from '../../reports/text-table.js';
 import type { PresetName } from '../../suites/define.js';
 import { defaultBaselinePath, readBaseline } from '../compare/baseline.js';
 import { type Plan, planPreset } from '../compare/plan.js';
@@ -34,14 +35,11 @@ export function formatPlan(plan: Plan, baselinePath: string): string {
     r.seedsFor === null ? 'more than 10,000' : String(r.seedsFor),
     r.seedsAgainstBaseline === null ? 'none suffices: pool the baseline' : String(r.seedsAgainstBaseline),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: readonly string[]) => c.map((x, i) => x.padEnd(widths[i]!)).join('  ').trimEnd();
   const timing = Object.entries(plan.runSeconds).map(([model, t]) => `${model} ${formatDuration(t.seconds)} (${t.from === 'wall times' ? 'recorded wall time' : 'training images over recorded images/s, evaluations excluded'})`);
   return [
     `plan: ${plan.suite} preset ${plan.preset}, noise from ${baselinePath} (${plan.machine})`,
     `rule: ${plan.rows.length} gated row(s) on the baseline's machine, α ${formatValue('alpha', plan.rowAlpha)} each, power ${plan.power}; our seeds assumed as noisy as the baseline's`,
-    line(header),
-    ...cells.map(line),
+    textTable(header, cells),
     `shards: ${plan.shards}, the longest ${plan.wallSecondsPerShard === null ? 'not timed (the baseline kept neither wall times nor images/s)' : formatDuration(plan.wallSecondsPerShard)}${timing.length > 0 ? `; one run: ${timing.join(', ')}` : ''}`,
     '',
   ].join('\n');
