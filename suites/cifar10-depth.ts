@@ -21,9 +21,9 @@ export default defineSuite({
   ],
   presets: {
     smoke: { ...CIFAR_PRESETS.smoke, models: ['plain20', 'plain32', 'resnet20', 'resnet32'] },
-    // Designed for a 2-point regression of ResNet-20's test error at σ 1.5 points (README, "Power
-    // at nightly"); σ measured since is up to 2.5, where sixteen seeds against the eight-seed baseline
-    // detect 3.2 points (inconclusive, never a false pass) until the baseline is pooled to 24 seeds.
+    // Under-powered, and says so: at ResNet-20's σ of up to 2.5 points, sixteen seeds against the
+    // eight-seed baseline detect 3.2 points, not the 2-point tolerance (inconclusive, never a false
+    // pass; `resnet-repro plan cifar10-depth --preset nightly` and README, "Power at nightly").
     // Training error and the other nets are reported, not gated: at 600 iterations plain-56's seeds
     // spread 4 points and ResNet-56's 14 (a seed can sit at chance for most of the run: README,
     // "Early instability at rate 0.1"); their claims gate when a job runs them (--models).
