@@ -1,7 +1,8 @@
 /**
- * What the command prints besides its answer: TensorFlow's C++ start-up lines and tfjs's
- * banner are silent unless --verbose. These run the installed command (runners/resnet-repro
- * on the built dist/), as `npx resnet-repro` does.
+ * What the command prints besides its answer: TensorFlow's C++ start-up lines are silent
+ * unless --verbose, and the filter changes nothing else (exit codes, signals, last words).
+ * These run the installed command (runners/resnet-repro on the built dist/), as `npx
+ * resnet-repro` does.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -9,22 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import test from 'ava';
+import { runProgram } from './helpers/cli.js';
 
 const COMMAND = fileURLToPath(new URL('../runners/resnet-repro', import.meta.url));
 const BUILT = fileURLToPath(new URL('../dist/runners/cli.js', import.meta.url));
 const TF_LINE = /^(WARNING: All log messages before absl::InitializeLog\(\)|[IW]\d{4} \d\d:\d\d:\d\d\.\d+ +\d+ \S+:\d+\] |\d{4}-\d\d-\d\d [\d:.]+: [IW] )/m;
 
-function run(file: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RESNET_REPRO_VERBOSE: '', ...env } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = (file: string, args: string[], env: NodeJS.ProcessEnv = {}) => runProgram(file, args, { RESNET_REPRO_VERBOSE: '', ...env });
 
 test('native TensorFlow\'s start-up lines are dropped from stderr, and shown with --verbose', async (t) => {
   const quiet = await run(COMMAND, ['--backend', 'tensorflow', 'arch', 'resnet20']);

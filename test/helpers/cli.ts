@@ -17,7 +17,12 @@ export interface CliResult {
  * the process's exit, never on a clock, however slow the machine.
  */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  return runProgram(process.execPath, ['--import', 'tsx', CLI, ...args], env);
+}
+
+/** Any program to its end (the installed command, node on the built CLI), capturing exit code and both streams. */
+export function runProgram(file: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
