@@ -17,6 +17,7 @@ import * as data from './commands/data.js';
 import * as list from './commands/list.js';
 import * as merge from './commands/merge.js';
 import * as paper from './commands/paper.js';
+import * as noise from './commands/noise.js';
 import * as plan from './commands/plan.js';
 import type { Cli } from './commands/options.js';
 import * as report from './commands/report.js';
@@ -27,7 +28,7 @@ import { InputError, UsageError } from './errors.js';
 import { fileSystemProblem } from './files.js';
 
 /** Every command, in the order `--help` lists them; each module declares its options beside its handler. */
-const COMMANDS = [paper, arch, train, list, run, compare, conformance, baseline, merge, calibrate, plan, report, bench, data, setup];
+const COMMANDS = [paper, arch, train, list, run, compare, conformance, baseline, merge, calibrate, plan, noise, report, bench, data, setup];
 
 function createProgram(): Command {
   const program = new Command('resnet-repro')

@@ -51,3 +51,7 @@ print('plan detectable', detectable(0.015, 16, 8, 0.025))
 print('plan seeds a side for 1 point', next(n for n in range(2, 10000) if detectable(0.015, n, n, 0.025) <= 0.01))
 print('plan our seeds against 8 for 2 points', next(n for n in range(2, 10000) if detectable(0.015, n, 8, 0.025) <= 0.02))
 print('plan our seeds against 8 for 1 point', next((n for n in range(2, 10000) if detectable(0.015, n, 8, 0.025) <= 0.01), None))
+
+# `resnet-repro noise` (test/noise.test.ts): seeds a side that detect 1 point, one gated row (alpha 0.05), at the sigma of 40 %, 43 %, 41 %.
+sigma = np.std([0.40, 0.43, 0.41], ddof=1)
+print('noise seeds a side for 1 point', next(n for n in range(2, 10000) if detectable(sigma, n, n, 0.05) <= 0.01))

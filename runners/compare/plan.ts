@@ -94,6 +94,12 @@ export function planPreset(suite: TrainingSuite, presetName: PresetName, baselin
   return { suite: suite.name, preset: presetName, machine: `${baseline.backend.name} on ${shortCpu(baseline.backend)}`, rowAlpha, power: GATE_POWER, rows, shards, wallSecondsPerShard, runSeconds };
 }
 
+/** Seeds a side that detect `target` (an error shift, as a fraction) at σ, α and the gate's power; null beyond MAX_PLANNED_SEEDS. */
+export function seedsToDetect(sigma: number, target: number, alpha: number): number | null {
+  const rule = { tolerance: target, relative: false, alpha, power: GATE_POWER };
+  return fewestSeeds((n) => shiftTest({ mean: 0, std: sigma, n }, { mean: 0, std: sigma, n }, 'higher', rule).detectable <= target);
+}
+
 /** The smallest n ≥ 2 for which `enough(n)` holds (detectable effects shrink as n grows), by bisection; null beyond the cap. */
 function fewestSeeds(enough: (n: number) => boolean): number | null {
   if (!enough(MAX_PLANNED_SEEDS)) return null;

@@ -1,0 +1,68 @@
+/** `resnet-repro noise`: the noise curve of runs of one recipe at several lengths, and what each length costs to gate. */
+import { formatDuration, formatSummary } from '../../reports/reporter.js';
+import { textTable } from '../../reports/text-table.js';
+import { GATE_ALPHA } from '../compare/compare.js';
+import { type NoisePoint, noisePoints } from '../compare/noise.js';
+import { seedsToDetect } from '../compare/plan.js';
+import { UsageError } from '../errors.js';
+import type { RegisterCommand } from './options.js';
+import { readResultsAt } from './shared.js';
+
+/** A percentage of error from the command line, as a fraction. */
+function percent(flag: string) {
+  return (text: string): number => {
+    const value = /^\s*\d+(\.\d+)?\s*$/.test(text) ? Number(text) : Number.NaN;
+    if (!(value > 0 && value < 100)) throw new UsageError(`${flag} takes a percentage of error, e.g. 50 or 1, not "${text}"`);
+    return value / 100;
+  };
+}
+
+export interface NoiseRow extends NoisePoint {
+  /** Seeds a side that detect `detect` on test error (one gated row, α 0.05, power 0.8), and the CPU time of ours. */
+  readonly seedsToDetect: number | null;
+  readonly cpuSecondsToDetect: number | null;
+}
+
+export function noiseRows(paths: readonly string[], target: number, detect: number): NoiseRow[] {
+  return paths
+    .flatMap((p) => {
+      const points = noisePoints(readResultsAt(p), target);
+      if (points.length === 0) process.stderr.write(`${p}: no completed runs yet (resume it with the run command that made it)\n`);
+      return points;
+    })
+    .sort((a, b) => a.model.localeCompare(b.model) || a.iterations - b.iterations)
+    .map((point) => {
+      const seeds = point.testError.n >= 2 ? seedsToDetect(point.testError.std, detect, GATE_ALPHA) : null;
+      return { ...point, seedsToDetect: seeds, cpuSecondsToDetect: seeds === null ? null : seeds * point.wallSeconds.mean };
+    });
+}
+
+export function formatNoise(rows: readonly NoiseRow[], detect: number): string {
+  const header = ['model', 'iterations', 'seeds', 'test error', 'training error', `first test error < ${(rows[0]?.timeToTarget.target ?? 0) * 100} %`, 'one run', `seeds a side for ${(detect * 100).toFixed(1)} pts`, 'our CPU time for it'];
+  const cells = rows.map((r) => [
+    r.model,
+    r.iterations.toLocaleString('en-US'),
+    String(r.seeds.length),
+    formatSummary('testError', r.testError),
+    formatSummary('trainError', r.trainError),
+    r.timeToTarget.iterations ? `${formatSummary('iterations', r.timeToTarget.iterations)} (${r.timeToTarget.reached}/${r.timeToTarget.runs} reached; every ${r.evalEvery})` : `not reached (0/${r.timeToTarget.runs})`,
+    formatDuration(r.wallSeconds.mean),
+    r.seedsToDetect === null ? '–' : String(r.seedsToDetect),
+    r.cpuSecondsToDetect === null ? '–' : formatDuration(r.cpuSecondsToDetect),
+  ]);
+  return `${textTable(header, cells)}\n`;
+}
+
+export const register: RegisterCommand = (program) => {
+  program
+    .command('noise')
+    .description("the noise curve: seed-to-seed σ of test and training error and of a time-to-target, and each run's wall time, for runs of one recipe at several lengths")
+    .argument('<results...>', 'results.json files or folders (one per length)')
+    .option('--target <percent>', 'time-to-target: the first evaluation with test error below this', percent('--target'), 0.5)
+    .option('--detect <points>', 'the test-error shift to size the design for, in points', (t: string) => percent('--detect')(t), 0.01)
+    .option('--json', 'print the points as JSON (errors as fractions)')
+    .action((paths: string[], options: { target: number; detect: number; json?: boolean }) => {
+      const rows = noiseRows(paths, options.target, options.detect);
+      process.stdout.write(options.json ? `${JSON.stringify(rows, null, 1)}\n` : formatNoise(rows, options.detect));
+    });
+};
