@@ -37,8 +37,8 @@ export function noiseRows(paths: readonly string[], target: number, detect: numb
     });
 }
 
-export function formatNoise(rows: readonly NoiseRow[], detect: number): string {
-  const header = ['model', 'iterations', 'seeds', 'test error', 'training error', `first test error < ${(rows[0]?.timeToTarget.target ?? 0) * 100} %`, 'one run', `seeds a side for ${(detect * 100).toFixed(1)} pts`, 'our CPU time for it'];
+export function formatNoise(rows: readonly NoiseRow[], target: number, detect: number): string {
+  const header = ['model', 'iterations', 'seeds', 'test error', 'training error', `first test error < ${Number((target * 100).toPrecision(4))} %`, 'one run', `seeds a side for ${(detect * 100).toFixed(1)} pts`, 'our CPU time for it'];
   const cells = rows.map((r) => [
     r.model,
     r.iterations.toLocaleString('en-US'),
@@ -63,6 +63,6 @@ export const register: RegisterCommand = (program) => {
     .option('--json', 'print the points as JSON (errors as fractions)')
     .action((paths: string[], options: { target: number; detect: number; json?: boolean }) => {
       const rows = noiseRows(paths, options.target, options.detect);
-      process.stdout.write(options.json ? `${JSON.stringify(rows, null, 1)}\n` : formatNoise(rows, options.detect));
+      process.stdout.write(options.json ? `${JSON.stringify(rows, null, 1)}\n` : formatNoise(rows, options.target, options.detect));
     });
 };
