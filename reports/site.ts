@@ -13,7 +13,7 @@ import { type Baseline, metricValue } from '../runners/compare/baseline.js';
 import type { Comparison, ComparisonRow } from '../runners/compare/compare.js';
 import type { Reference } from '../runners/compare/reference.js';
 import { summarize } from '../runners/compare/stats.js';
-import { describeCpu } from '../runners/machine.js';
+import { describeCpu, shortCpu } from '../runners/machine.js';
 import { commitOf, type ResultSet } from '../runners/suite/results.js';
 import { SUITES } from '../suites/index.js';
 import { paperValue } from '../runners/paper.js';
@@ -118,8 +118,9 @@ function shortCommit(results: ResultSet): string {
   return git ? `${git.commit.slice(0, 7)}${git.dirty ? '+' : ''}` : 'not recorded';
 }
 
+/** The machine in a few words ("Intel Xeon, 2 cores, AVX-512"); the environment section lists every extension. */
 function deviceOf(results: ResultSet): string {
-  return results.backend.gpuModel ?? describeCpu(results.backend);
+  return results.backend.gpuModel ?? shortCpu(results.backend);
 }
 
 function environment(results: ResultSet): Markup {
@@ -130,7 +131,7 @@ function environment(results: ResultSet): Markup {
     ['preset', results.preset],
     ['backend', results.backend.name],
     ['versions', Object.entries(results.backend.versions).map(([k, v]) => `${k} ${v}`).join(', ')],
-    ['device', deviceOf(results)],
+    ['device', results.backend.gpuModel ?? describeCpu(results.backend)],
     ...(results.fault ? ([['calibration fault', results.fault]] as [string, unknown][]) : []),
     ['commit', git ? `${git.commit}${git.dirty ? ' (with uncommitted changes)' : ''}` : 'not recorded with these results'],
     ...(seeds.length > 0 ? ([['seeds', seeds.join(', ')]] as [string, unknown][]) : []),
@@ -213,7 +214,7 @@ async function suitePage(dir: string, file: string, input: SiteInput, history: r
   for (const [i, group] of groupByPaperTable(comparison.rows).entries()) {
     const unprinted = group.title.startsWith('Table') && group.rows.some((r) => !r.paper);
     sections.push(
-      html`<h3>${group.title}</h3>${comparisonTable(group.rows)}${unprinted ? html`<p class="muted">Paper “–”: the paper prints no number for that model (Fig. 6 and Fig. 4 plot the plain nets).</p>` : ''}${csvLink(dir, folder, `table-${i + 1}.csv`, comparisonRows(group.rows))}`,
+      html`<h3>${group.title}</h3>${comparisonTable(group.rows)}${unprinted ? html`<p class="muted">An empty paper cell: the paper prints no number for that model (Fig. 4 and Fig. 6 plot the plain nets).</p>` : ''}${csvLink(dir, folder, `table-${i + 1}.csv`, comparisonRows(group.rows))}`,
     );
   }
   const references = input.references ?? [];

@@ -134,7 +134,7 @@ test('error curves draw the recorded baseline\'s test error (mean, seeds\' range
   t.deepEqual(spec.spec.layer.find((l) => l.name === 'baseline_curve')!.encoding.color!.scale!.domain, ['training', 'test', 'baseline, test (mean; shaded: its seeds)']);
 });
 
-test('a suite page: Fig. 6\'s plain nets sit in Table 6\'s comparison (paper “–”), the baseline is named from baselines/, throughput rows say why they are not gated', async (t) => {
+test('a suite page: Fig. 6\'s plain nets sit in Table 6\'s comparison (an empty paper cell), the baseline is named from baselines/, throughput rows say why they are not gated', async (t) => {
   const results = twoSeeds();
   const dir = mkdtempSync(join(tmpdir(), 'site-'));
   const input = siteInput(results);
