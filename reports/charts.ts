@@ -62,7 +62,7 @@ const KINDS = {
   test: { dash: [1, 0], colour: '#1f77b4' },
   "paper's final test error": { dash: [2, 2], colour: '#d62728' },
   'reference implementation, test': { dash: [6, 2], colour: '#ff7f0e' },
-  'baseline, test (mean; shaded: its seeds)': { dash: [3, 2], colour: '#2ca02c' },
+  "baseline's test error": { dash: [3, 2], colour: '#2ca02c' },
 } as const;
 type Kind = keyof typeof KINDS;
 
@@ -103,7 +103,7 @@ export function errorCurvesSpec(points: readonly CurvePoint[], title: string, ov
   const { paper = [], drops = [], reference = [], baseline = [] } = overlays;
   const PAPER: Kind = "paper's final test error";
   const REFERENCE: Kind = 'reference implementation, test';
-  const BASELINE: Kind = 'baseline, test (mean; shaded: its seeds)';
+  const BASELINE: Kind = "baseline's test error";
   const rows = [
     ...points.map((p) => ({ type: 'curve', ...p })),
     ...paper.map((p) => ({ type: 'paper', kind: PAPER, ...p })),

@@ -131,7 +131,7 @@ test('error curves draw the recorded baseline\'s test error (mean, seeds\' range
   t.is(spec.columns, 1);
   t.true(spec.spec.width >= 700, `one panel ${spec.spec.width} px wide`);
   t.truthy(spec.spec.layer.find((l) => l.name === 'baseline_range'));
-  t.deepEqual(spec.spec.layer.find((l) => l.name === 'baseline_curve')!.encoding.color!.scale!.domain, ['training', 'test', 'baseline, test (mean; shaded: its seeds)']);
+  t.deepEqual(spec.spec.layer.find((l) => l.name === 'baseline_curve')!.encoding.color!.scale!.domain, ['training', 'test', "baseline's test error"]);
 });
 
 test('a suite page: Fig. 6\'s plain nets sit in Table 6\'s comparison (an empty paper cell), the baseline is named from baselines/, throughput rows say why they are not gated', async (t) => {
