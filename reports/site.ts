@@ -363,13 +363,13 @@ async function indexPage(pages: readonly SitePage[]): Promise<string> {
       const trend = trendValues.length >= 2 ? trusted(await renderSvg(sparklineSpec(trendValues))) : html`<span class="muted">${runs.length} run${runs.length === 1 ? '' : 's'}</span>`;
       const r = latest.input.results;
       rows.push(
-        html`<tr>${i === 0 ? html`<td rowspan="${String(groups.length)}">${suite.paper}</td><td rowspan="${String(groups.length)}">${suite.title}<br><code>${suite.name}</code></td>` : ''}<td>${r.preset} · ${r.backend.name}</td><td class="${`v-${latest.input.comparison.verdict}`}"><a href="${latest.file}">${latest.input.comparison.verdict}</a></td><td>${headline(latest.input).text}</td><td class="num">${worstDetectable(latest.input)}</td><td>${trend}</td><td>${r.createdAt.slice(0, 10)}</td></tr>`,
+        html`<tr>${i === 0 ? html`<td rowspan="${String(groups.length)}">${suite.paper}</td><td rowspan="${String(groups.length)}">${suite.title}<br><code>${suite.name}</code></td>` : ''}<td class="nowrap">${r.preset} · ${r.backend.name}</td><td class="${`v-${latest.input.comparison.verdict}`}"><a href="${latest.file}">${latest.input.comparison.verdict}</a></td><td>${headline(latest.input).text}</td><td class="num">${worstDetectable(latest.input)}</td><td>${trend}</td><td class="nowrap">${r.createdAt.slice(0, 10)}</td></tr>`,
       );
     }
   }
   const provenance = pages.map((p) => {
     const r = p.input.results;
-    return html`<tr><td>${r.createdAt.replace('T', ' ').slice(0, 16)}</td><td><a href="${p.file}">${r.suite.name}</a></td><td>${r.preset}</td><td>${r.backend.name}<br><span class="muted">${Object.entries(r.backend.versions).map(([k, v]) => `${k} ${v}`).join(', ')}</span></td><td>${deviceOf(r)}</td><td class="nowrap"><code>${shortCommit(r)}</code></td><td class="num">${formatDuration(r.wallSeconds)}</td><td class="${`v-${p.input.comparison.verdict}`}">${p.input.comparison.verdict}${r.fault ? html` (fault ${r.fault})` : ''}</td></tr>`;
+    return html`<tr><td class="nowrap">${r.createdAt.replace('T', ' ').slice(0, 16)}</td><td><a href="${p.file}">${r.suite.name}</a></td><td>${r.preset}</td><td>${r.backend.name}<br><span class="muted">${Object.entries(r.backend.versions).map(([k, v]) => `${k} ${v}`).join(', ')}</span></td><td>${deviceOf(r)}</td><td class="nowrap"><code>${shortCommit(r)}</code></td><td class="num">${formatDuration(r.wallSeconds)}</td><td class="${`v-${p.input.comparison.verdict}`}">${p.input.comparison.verdict}${r.fault ? html` (fault ${r.fault})` : ''}</td></tr>`;
   });
   return page(
     'resnet-repro: reproduction scoreboard',

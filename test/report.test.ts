@@ -189,6 +189,15 @@ test.serial('in Chromium at 1280 px: a scoreboard of the paper, suite pages with
     t.true(((await scoreboard.filter({ hasText: 'imagenet-depth' }).textContent()) ?? '').includes('not run yet'));
     t.is(await page.locator('#runs tbody tr').count(), 2);
     t.false(await sideways(), 'the index scrolls sideways at 1280 px');
+    // Dates and "preset · backend" read on one line: a cell's text spans one line box.
+    const lines = await page.evaluate(() =>
+      [...document.querySelectorAll('#scoreboard td.nowrap')].map((td) => {
+        const range = document.createRange();
+        range.selectNodeContents(td);
+        return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+      }),
+    );
+    t.true(lines.length >= 2 && lines.every((n) => n === 1), `line boxes per cell: ${lines.join(', ')}`);
     await page.locator('#runs a').first().click(); // newest first: the one with the hostile name
     await page.waitForSelector('#verdict');
     t.regex((await page.textContent('#verdict')) ?? '', /PASS|FAIL|INCOMPLETE|INCONCLUSIVE/);
