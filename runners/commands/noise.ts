@@ -4,18 +4,8 @@ import { textTable } from '../../reports/text-table.js';
 import { GATE_ALPHA } from '../compare/compare.js';
 import { type NoisePoint, noisePoints } from '../compare/noise.js';
 import { seedsToDetect } from '../compare/plan.js';
-import { UsageError } from '../errors.js';
-import type { RegisterCommand } from './options.js';
+import { percentage, type RegisterCommand } from './options.js';
 import { readResultsAt } from './shared.js';
-
-/** A percentage of error from the command line, as a fraction. */
-function percent(flag: string) {
-  return (text: string): number => {
-    const value = /^\s*\d+(\.\d+)?\s*$/.test(text) ? Number(text) : Number.NaN;
-    if (!(value > 0 && value < 100)) throw new UsageError(`${flag} takes a percentage of error, e.g. 50 or 1, not "${text}"`);
-    return value / 100;
-  };
-}
 
 export interface NoiseRow extends NoisePoint {
   /** Seeds a side that detect `detect` on test error (one gated row, α 0.05, power 0.8), and the CPU time of ours. */
@@ -58,8 +48,8 @@ export const register: RegisterCommand = (program) => {
     .command('noise')
     .description("the noise curve: seed-to-seed σ of test and training error and of a time-to-target, and each run's wall time, for runs of one recipe at several lengths")
     .argument('<results...>', 'results.json files or folders (one per length)')
-    .option('--target <percent>', 'time-to-target: the first evaluation with test error below this', percent('--target'), 0.5)
-    .option('--detect <points>', 'the test-error shift to size the design for, in points', (t: string) => percent('--detect')(t), 0.01)
+    .option('--target <percent>', 'time-to-target: the first evaluation with test error below this', percentage('--target', 'a test error in percent', '50 or 40', 99.99), 0.5)
+    .option('--detect <points>', 'the test-error shift to size the design for, in points', percentage('--detect', 'an effect in percentage points of error', '1 or 0.5'), 0.01)
     .option('--json', 'print the points as JSON (errors as fractions)')
     .action((paths: string[], options: { target: number; detect: number; json?: boolean }) => {
       const rows = noiseRows(paths, options.target, options.detect);

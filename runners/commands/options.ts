@@ -37,6 +37,18 @@ export const whole =
   (text: string): number =>
     wholeNumber(flag, text, min, max)!;
 
+/**
+ * commander's argParser for an error rate or shift given in percent (or percentage points): a
+ * decimal in (0, max], returned as the fraction the records hold. `example` shows the flag's use.
+ */
+export const percentage =
+  (flag: string, what: string, example: string, max = 100) =>
+  (text: string): number => {
+    const value = /^\s*\d+(\.\d+)?\s*$/.test(text) ? Number(text) : Number.NaN;
+    if (!(value > 0 && value <= max)) throw new UsageError(`${flag} takes ${what}, e.g. ${example}, not "${text}"`);
+    return value / 100;
+  };
+
 /** commander's argParser for a positive number. */
 export const positive =
   (flag: string) =>

@@ -7,19 +7,10 @@ import type { PresetName } from '../../suites/define.js';
 import { defaultBaselinePath, readBaseline } from '../compare/baseline.js';
 import { type Plan, planPreset } from '../compare/plan.js';
 import { InputError, UsageError } from '../errors.js';
+import { BACKEND_CHOICES } from '../machine.js';
 import { presetOf } from '../suite/units.js';
-import type { RegisterCommand } from './options.js';
+import { percentage, type RegisterCommand } from './options.js';
 import { presetOption, suiteByName } from './shared.js';
-
-/** Where `auto` looks for a recorded baseline, best backend first (no backend is loaded to plan). */
-const PLAN_BACKENDS = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
-
-/** --detect in percentage points of error, as the console prints effects; a fraction inside. */
-function points(text: string): number {
-  const value = /^\s*\d+(\.\d+)?\s*$/.test(text) ? Number(text) : Number.NaN;
-  if (!(value > 0 && value <= 100)) throw new UsageError(`--detect takes an effect in percentage points of error, e.g. 1 or 0.5, not "${text}"`);
-  return value / 100;
-}
 
 export function formatPlan(plan: Plan, baselinePath: string): string {
   const header = ['model', 'metric', 'σ', 'seeds', 'baseline seeds', 'detectable', 'tolerance', 'target', 'seeds a side for target', 'our seeds for target against this baseline'];
@@ -51,7 +42,7 @@ export const register: RegisterCommand = (program, cli) => {
     .description("power planning from a recorded baseline: each gated row's detectable effect at the preset's seeds, the seeds an effect needs, each shard's wall time")
     .argument('<suite>', 'a training suite ("resnet-repro list")')
     .addOption(presetOption())
-    .option('--detect <points>', 'the effect on error rows to plan for, in percentage points (default: the preset\'s tolerance)', points)
+    .option('--detect <points>', 'the effect on error rows to plan for, in percentage points (default: the preset\'s tolerance)', percentage('--detect', 'an effect in percentage points of error', '1 or 0.5'))
     .option('--baseline <file>', 'recorded baseline (default: baselines/recorded/<suite>/<preset>/<backend>.json, the best backend that has one)')
     .option('--json', 'print the plan as JSON (errors and effects as fractions, as in the records)')
     .action((name: string, options: { preset: PresetName; detect?: number; baseline?: string; json?: boolean }) => {
@@ -59,7 +50,8 @@ export const register: RegisterCommand = (program, cli) => {
       if (suite.kind !== 'training') throw new UsageError(`${suite.name} counts architectures: it trains nothing, so there is no noise to plan for`);
       presetOf(suite, options.preset);
       const requested = cli.backend();
-      const candidates = options.baseline ? [options.baseline] : (requested === 'auto' ? PLAN_BACKENDS : [requested]).map((b) => defaultBaselinePath(suite.name, options.preset, b));
+      // auto: the best backend that has a baseline (BACKEND_CHOICES lists them best first); no backend is loaded to plan.
+      const candidates = options.baseline ? [options.baseline] : (requested === 'auto' ? BACKEND_CHOICES : [requested]).map((b) => defaultBaselinePath(suite.name, options.preset, b));
       const path = candidates.find((p) => existsSync(p));
       if (!path) throw new InputError(`no recorded baseline for ${suite.name}/${options.preset} (looked for ${candidates.join(', ')}): record one with "resnet-repro baseline record", or pass --baseline`);
       const baseline = readBaseline(path)!;
