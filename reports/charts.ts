@@ -4,7 +4,7 @@
  */
 import { mean } from 'simple-statistics';
 import type { TopLevelSpec } from 'vega-lite';
-import type { ResultSet } from '../runners/suite/results.js';
+import type { ResultSet } from '../runners/records/results.js';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
@@ -284,6 +284,41 @@ export function sparklineSpec(values: readonly number[]): TopLevelSpec {
     layer: [
       { mark: { type: 'line', color: '#1f77b4' }, encoding: { x: { field: 'i', type: 'quantitative', axis: null }, y: { field: 'value', type: 'quantitative', axis: null, scale: { zero: false } } } },
       { transform: [{ filter: 'datum.last' }], mark: { type: 'point', filled: true, color: '#1f77b4', size: 20 }, encoding: { x: { field: 'i', type: 'quantitative', axis: null }, y: { field: 'value', type: 'quantitative', axis: null, scale: { zero: false } } } },
+    ],
+  };
+}
+
+/** One length of the noise curve: σ over seeds against what one run costs. */
+export interface NoiseChartPoint {
+  readonly model: string;
+  readonly iterations: number;
+  readonly seeds: number;
+  /** σ over seeds, in points of error. */
+  readonly sigma: number;
+  readonly metric: 'test error' | 'training error';
+  /** Wall minutes of one run on the machine that measured it. */
+  readonly minutes: number;
+}
+
+/**
+ * The noise curve: seed-to-seed σ of final test and training error against
+ * the CPU minutes one run costs, one point per length (labelled with its
+ * iterations). Longer runs cost more each but may need far fewer seeds.
+ */
+export function noiseSpec(points: readonly NoiseChartPoint[], title: string): TopLevelSpec {
+  const values = points.map((p) => ({ ...p, label: `${p.iterations.toLocaleString('en-US')} it.` }));
+  const x = { field: 'minutes', type: 'quantitative' as const, title: 'one run (CPU minutes, this machine)', scale: { type: 'log' as const } };
+  const y = { field: 'sigma', type: 'quantitative' as const, title: 'σ over seeds (points of error)', scale: { zero: true } };
+  const color = { field: 'metric', type: 'nominal' as const, title: null, scale: { domain: ['test error', 'training error'], range: ['#1f77b4', '#999'] } };
+  return {
+    $schema: SCHEMA,
+    title,
+    width: 420,
+    height: 220,
+    data: { values },
+    layer: [
+      { mark: { type: 'line', point: { filled: true, size: 50 } }, encoding: { x, y, color, detail: { field: 'model' }, tooltip: [{ field: 'model' }, { field: 'label', title: 'length' }, { field: 'seeds' }, { field: 'sigma', title: 'σ (pts)', format: '.2f' }, { field: 'minutes', format: '.1f' }] } },
+      { transform: [{ filter: "datum.metric === 'test error'" }], mark: { type: 'text', dy: -10, fontSize: 10 }, encoding: { x, y, text: { field: 'label' } } },
     ],
   };
 }

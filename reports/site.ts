@@ -9,15 +9,18 @@ import { ensureDir, writeFileAtomically } from '../runners/files.js';
 import { basename, join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { isErrorMetric, type Suite } from '../suites/define.js';
-import { type Baseline, metricValue } from '../runners/compare/baseline.js';
+import { type Baseline } from '../runners/records/baseline.js';
+import { metricValue } from '../runners/compare/baseline.js';
 import type { Comparison, ComparisonRow } from '../runners/compare/compare.js';
+import type { NoiseRow } from '../runners/compare/noise.js';
 import type { Reference } from '../runners/compare/reference.js';
-import { summarize } from '../runners/compare/stats.js';
-import { describeCpu, shortCpu } from '../runners/machine.js';
-import { commitOf, type ResultSet } from '../runners/suite/results.js';
+import { summarize } from '../runners/records/summary.js';
+import { describeCpu, shortCpu } from '../runners/records/identity.js';
+import { commitOf, type ResultSet } from '../runners/records/results.js';
+import { isRecipe } from '../runners/records/recipe.js';
 import { SUITES } from '../suites/index.js';
 import { paperValue } from '../runners/paper.js';
-import { type BaselinePoint, curvePoints, errorCurvesSpec, type ReferencePoint, rateDrops, responsePoints, responsesSpec, sparklineSpec, type TrendPoint, trendSpec } from './charts.js';
+import { type BaselinePoint, curvePoints, errorCurvesSpec, type NoiseChartPoint, noiseSpec, type ReferencePoint, rateDrops, responsePoints, responsesSpec, sparklineSpec, type TrendPoint, trendSpec } from './charts.js';
 import { html, type Markup, trusted } from './html.js';
 import { formatDelta, formatDetectable, formatDuration, formatPaper, formatSummary, formatValue, verdictLabel } from './reporter.js';
 import { renderSvg } from './svg.js';
@@ -238,7 +241,7 @@ async function suitePage(dir: string, file: string, input: SiteInput, history: r
     const drops = rateDrops(results);
     const baselineCurves = models.flatMap((model): BaselinePoint[] => (input.baseline?.curves[model] ?? []).map((c) => ({ model, iteration: c.iteration, error: 100 * c.mean, low: 100 * c.min, high: 100 * c.max })));
     const curves = await renderSvg(errorCurvesSpec(points, `${suite.title}: error curves (${suite.paper})`, { paper, drops, reference: referenceCurves, baseline: baselineCurves }));
-    const iterations = (results.settings as { iterations?: number }).iterations;
+    const iterations = isRecipe(results.settings) ? results.settings.iterations : undefined;
     const dropsAt = [...new Set(drops.map((d) => d.iteration))].sort((a, b) => a - b);
     const paperNote =
       paper.length > 0
@@ -328,8 +331,8 @@ function headline(input: SiteInput): { text: string; value?: number } {
   const row = comparison.rows.filter((r) => r.metric === metric && r.paper && r.ours).sort((a, b) => order(a.model) - order(b.model))[0];
   if (!row) return { text: '–' };
   // Only the paper's own recipe makes a number comparable with the paper's: say what the others are.
-  const settings = input.results.settings as { iterations?: number; width?: number };
-  const caveat = input.results.preset === 'full' ? '' : ` (${input.results.preset}: ${settings.iterations ?? '?'} iterations${settings.width ? `, width ${settings.width}` : ''}; not the paper's recipe)`;
+  const settings = input.results.settings;
+  const caveat = input.results.preset === 'full' || !isRecipe(settings) ? '' : ` (${input.results.preset}: ${settings.iterations.toLocaleString('en-US')} iterations${settings.width ? `, width ${settings.width}` : ''}; not the paper's recipe)`;
   const label = row.metric === 'testError' ? 'test error' : row.metric === 'top1Error10Crop' ? 'top-1 error (10-crop)' : row.metric;
   return { text: `${row.model} ${label} ${formatValue(row.metric, row.ours!.mean)}${caveat} · paper ${formatPaper(row.metric, row.paper)}`, value: row.ours!.mean };
 }
@@ -346,7 +349,7 @@ function worstDetectable(input: SiteInput): string {
 }
 
 /** The index: a scoreboard of the paper (one row per suite, per preset and backend it ran on), then every run's provenance. */
-async function indexPage(pages: readonly SitePage[]): Promise<string> {
+async function indexPage(pages: readonly SitePage[], noise?: string): Promise<string> {
   const key = (p: SitePage) => `${p.input.results.suite.name}/${p.input.results.preset}/${p.input.results.backend.name}`;
   const rows: Markup[] = [];
   for (const suite of SUITES) {
@@ -376,13 +379,14 @@ async function indexPage(pages: readonly SitePage[]): Promise<string> {
     html`<h1>Reproducing “Deep Residual Learning for Image Recognition”</h1>
 <p>He et al., CVPR 2016. Each row is a part of the paper; each cell the latest result per preset and backend against its recorded baseline (the verdict) and the paper (the headline). The next column names what decided: at smoke the conformance tier (the code against PyTorch), elsewhere the smallest regression the latest comparison could have caught, against its tolerance.</p>
 <table id="scoreboard"><thead><tr><th>paper</th><th>suite</th><th>preset · backend</th><th>verdict</th><th>headline: ours · paper</th><th>decided by, or the regression it could detect</th><th>trend</th><th>latest</th></tr></thead><tbody>${rows}</tbody></table>
+${noise ? html`<p>How the nightly is designed: <a href="${noise}">the noise curve</a> (seed-to-seed σ against the cost of one run).</p>` : ''}
 <h2>Runs</h2><p class="muted">Newest first. Commit <code>+</code>: with uncommitted changes.</p>
 <table id="runs"><thead><tr><th>created (UTC)</th><th>suite</th><th>preset</th><th>backend</th><th>device</th><th>commit</th><th>wall time</th><th>verdict</th></tr></thead><tbody>${provenance}</tbody></table>`,
   );
 }
 
 /** Writes the site; returns the pages, newest first. */
-export async function writeSite(outDir: string, inputs: readonly SiteInput[]): Promise<SitePage[]> {
+export async function writeSite(outDir: string, inputs: readonly SiteInput[], extras: SiteExtras = {}): Promise<SitePage[]> {
   ensureDir(outDir);
   const sorted = [...inputs].sort((a, b) => b.results.createdAt.localeCompare(a.results.createdAt));
   const pages: SitePage[] = [];
@@ -398,6 +402,41 @@ export async function writeSite(outDir: string, inputs: readonly SiteInput[]): P
     await suitePage(outDir, file, input, history);
     pages.push({ file, input });
   }
-  writeFileAtomically(join(outDir, 'index.html'), await indexPage(pages));
+  const noise = extras.noise && extras.noise.length > 0 ? await noisePage(outDir, extras.noise) : undefined;
+  writeFileAtomically(join(outDir, 'index.html'), await indexPage(pages, noise));
   return pages;
+}
+
+/** Pages beside the runs': the noise curve a nightly is designed from (`report --noise`). */
+export interface SiteExtras {
+  readonly noise?: readonly NoiseRow[];
+}
+
+const NOISE_PAGE = 'noise.html';
+
+/** The noise curve: σ against CPU minutes per run, the table `resnet-repro noise` prints, and its CSV. Returns the page's file. */
+async function noisePage(dir: string, rows: readonly NoiseRow[]): Promise<string> {
+  const points = rows.flatMap((r): NoiseChartPoint[] => [
+    { model: r.model, iterations: r.iterations, seeds: r.seeds.length, sigma: 100 * r.testError.std, metric: 'test error', minutes: r.wallSeconds.mean / 60 },
+    { model: r.model, iterations: r.iterations, seeds: r.seeds.length, sigma: 100 * r.trainError.std, metric: 'training error', minutes: r.wallSeconds.mean / 60 },
+  ]);
+  const target = rows[0]!.timeToTarget.target;
+  const detect = rows[0]!.detect;
+  const chart = await renderSvg(noiseSpec(points, `Seed-to-seed noise against the cost of one run (${[...new Set(rows.map((r) => r.model))].join(', ')})`));
+  const body = rows.map(
+    (r) =>
+      html`<tr><td>${r.model}</td><td class="num">${r.iterations.toLocaleString('en-US')}</td><td class="num">${String(r.seeds.length)}</td><td class="num">${formatSummary('testError', r.testError)}</td><td class="num">${formatSummary('trainError', r.trainError)}</td><td class="num">${r.timeToTarget.iterations ? `${formatSummary('iterations', r.timeToTarget.iterations)} (${r.timeToTarget.reached}/${r.timeToTarget.runs})` : `not reached (0/${r.timeToTarget.runs})`}</td><td class="num">${formatDuration(r.wallSeconds.mean)}</td><td class="num">${r.seedsToDetect === null ? '–' : String(r.seedsToDetect)}</td><td class="num">${r.cpuSecondsToDetect === null ? '–' : formatDuration(r.cpuSecondsToDetect)}</td></tr>`,
+  );
+  const csv = rows.map((r) => ({ model: r.model, iterations: r.iterations, seeds: r.seeds.join(' '), testErrorMean: r.testError.mean, testErrorStd: r.testError.std, trainErrorMean: r.trainError.mean, trainErrorStd: r.trainError.std, target, firstBelowMean: r.timeToTarget.iterations?.mean ?? '', firstBelowStd: r.timeToTarget.iterations?.std ?? '', reached: r.timeToTarget.reached, wallSecondsMean: r.wallSeconds.mean, seedsToDetect: r.seedsToDetect ?? '', detect }));
+  writeFileAtomically(
+    join(dir, NOISE_PAGE),
+    page(
+      'resnet-repro: the noise curve',
+      html`<p><a href="index.html">← scoreboard</a></p><h1>The noise curve</h1>
+<p>One recipe trained to several lengths on the same machine, several seeds each: how much the final errors vary from seed to seed, and what one run costs. A nightly that must detect a shift of ${(100 * detect).toFixed(1)} points needs the seeds in the last columns at each length (the gate's own rule: one-sided Welch bound, α 0.05, power 0.8, one gated row); the design takes the length whose seeds cost least. Wall times are of this machine as measured, with whatever else ran on it.</p>
+<figure>${trusted(chart)}<figcaption>σ of the final test error (blue) and training error (grey) over seeds, against the wall minutes of one run; labels: iterations. ${csvLink(dir, 'noise', 'noise.csv', csv)}</figcaption></figure>
+<table><thead><tr><th>model</th><th>iterations</th><th>seeds</th><th>test error</th><th>training error</th><th>first test error &lt; ${(100 * target).toFixed(1)} %</th><th>one run</th><th>seeds a side for ${(100 * detect).toFixed(1)} pts</th><th>CPU time for them</th></tr></thead><tbody>${body}</tbody></table>`,
+    ),
+  );
+  return NOISE_PAGE;
 }

@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs';
 import { UsageError } from './errors.js';
-import { BACKEND_CHOICES, type BackendRecord, chooseNativeKernels, cpuIdentity, describeCpu, describeNativeKernels, isNativeBackend, numericsEnv } from './machine.js';
+import { BACKEND_CHOICES, type BackendRecord, chooseNativeKernels, cpuIdentity, describeCpu, describeNativeKernels, isNativeBackend, numericsEnv } from './records/identity.js';
 import { installComposedFilterKernel, installNativeStridedPointwiseFilterKernel } from './kernels/conv-filter-kernel.js';
 import { installNativeReluGradient } from './kernels/relu-gradient.js';
 import { buildModel } from './models/build.js';
@@ -21,24 +21,16 @@ export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 /** Preference order for `auto`. */
 const AUTO_ORDER: readonly BackendChoice[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 
-export interface BackendInfo {
+/**
+ * A loaded backend: its identity in the one shape every record keeps
+ * (BackendRecord, every field known here), and how it was chosen.
+ */
+export interface BackendInfo extends Required<BackendRecord> {
+  readonly name: BackendChoice;
   /** What was asked for. */
   readonly requested: BackendRequest;
-  /** What ran: one of the concrete choices. */
-  readonly choice: BackendChoice;
   /** tfjs's own name for it: tensorflow, wasm or cpu. */
   readonly tfjsBackend: string;
-  readonly device: 'gpu' | 'cpu';
-  /** Package versions, plus the TensorFlow C library's for native backends. */
-  readonly versions: Record<string, string>;
-  readonly cpuModel: string;
-  readonly cpuCores: number;
-  /** Vector extensions that decide kernel choice (machine.ts). */
-  readonly cpuFeatures: readonly string[];
-  /** The GPU's name (nvidia-smi) when the backend runs on one. */
-  readonly gpuModel: string | null;
-  /** Environment variables set that change kernels or threading. */
-  readonly env: Record<string, string>;
   /** Why better backends were passed over (empty when the request was explicit). */
   readonly skipped: readonly { choice: BackendChoice; reason: string }[];
 }
@@ -157,7 +149,7 @@ export async function initBackend(request: BackendRequest, needs: BackendNeeds =
     const cpu = cpuIdentity();
     return {
       requested: request,
-      choice,
+      name: choice,
       tfjsBackend,
       device: choice === 'tensorflow-gpu' ? 'gpu' : 'cpu',
       versions: { '@tensorflow/tfjs': tf.version_core, ...versions },
@@ -184,17 +176,18 @@ function gpuName(): string {
 /** One line for logs, e.g. "backend: wasm (@tensorflow/tfjs 4.22.0, …)". */
 export function describeBackend(info: BackendInfo): string {
   const versions = Object.entries(info.versions).map(([k, v]) => `${k} ${v}`).join(', ');
-  const kernels = isNativeBackend(info.choice) ? `, ${describeNativeKernels(info.env)}` : '';
-  return `backend: ${info.choice} (${versions}${kernels}) on ${info.gpuModel ?? describeCpu(info)}`;
+  const kernels = isNativeBackend(info.name) ? `, ${describeNativeKernels(info.env)}` : '';
+  return `backend: ${info.name} (${versions}${kernels}) on ${info.gpuModel ?? describeCpu(info)}`;
 }
 
 /** The backend as results, run records and baselines record it. */
 export function backendRecord(info: BackendInfo): BackendRecord {
-  return { name: info.choice, device: info.device, versions: info.versions, cpuModel: info.cpuModel, gpuModel: info.gpuModel, cpuCores: info.cpuCores, cpuFeatures: [...info.cpuFeatures], env: info.env };
+  const { name, device, versions, cpuModel, gpuModel, cpuCores, cpuFeatures, env } = info;
+  return { name, device, versions, cpuModel, gpuModel, cpuCores, cpuFeatures: [...cpuFeatures], env };
 }
 
 /** Advice to print when `auto` had to settle for a slow backend. */
 export function speedAdvice(info: BackendInfo): string | undefined {
-  if (isNativeBackend(info.choice)) return undefined;
-  return `note: running on the ${info.choice} backend, far slower than native TensorFlow for training. For native speed run "npx resnet-repro setup tensorflow".`;
+  if (isNativeBackend(info.name)) return undefined;
+  return `note: running on the ${info.name} backend, far slower than native TensorFlow for training. For native speed run "npx resnet-repro setup tensorflow".`;
 }

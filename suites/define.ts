@@ -3,7 +3,7 @@
  * which paper numbers (looked up in baselines/paper.json by model and metric),
  * which claims. Runners execute them; nothing here runs anything.
  */
-import type { DatasetName } from '../runners/data/datasets.js';
+import type { DatasetName } from '../runners/records/recipe.js';
 
 /** Smallest first. Every training suite has smoke, nightly and full; `reduced` only where a suite defines it. */
 export const PRESETS = ['smoke', 'nightly', 'reduced', 'full'] as const;

@@ -43,5 +43,5 @@ const AGREEMENT = 'a training loss curve on the tested backend matches the cpu b
   const reference = await lossCurve(await initBackend('cpu', { gradients: true }));
   t.is(ours.length, 8);
   t.true(reference[7]! < reference[0]!, `the reference curve should fall: ${reference}`);
-  ours.forEach((loss, i) => t.true(Math.abs(loss - reference[i]!) <= 2e-3 * reference[i]!, `step ${i + 1} on ${tested.choice}: ${loss} vs cpu ${reference[i]}`));
+  ours.forEach((loss, i) => t.true(Math.abs(loss - reference[i]!) <= 2e-3 * reference[i]!, `step ${i + 1} on ${tested.name}: ${loss} vs cpu ${reference[i]}`));
 });

@@ -1,14 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import test from 'ava';
 import { BackendUnavailableError, describeBackend, initBackend } from '../runners/backend.js';
-import { chooseNativeKernels, describeNativeKernels } from '../runners/machine.js';
+import { chooseNativeKernels, describeNativeKernels } from '../runners/records/identity.js';
 
 // One process per test file: these tests switch the global backend in turn.
 test.serial('auto for training takes the best backend that passes a real training step', async (t) => {
   const info = await initBackend('auto', { gradients: true });
   t.truthy(tf.getKernel('Conv2DBackpropFilter', info.tfjsBackend));
   // Without native TensorFlow that is wasm: our composed filter kernel lets it train.
-  if (!['tensorflow', 'tensorflow-gpu'].includes(info.choice)) t.is(info.choice, 'wasm');
+  if (!['tensorflow', 'tensorflow-gpu'].includes(info.name)) t.is(info.name, 'wasm');
 });
 
 test.serial('auto records why better backends were passed over, and the versions that ran', async (t) => {
@@ -16,7 +16,7 @@ test.serial('auto records why better backends were passed over, and the versions
   t.is(info.requested, 'auto');
   t.is(info.versions['@tensorflow/tfjs'], tf.version_core);
   const order = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
-  t.deepEqual(info.skipped.map((s) => s.choice), order.slice(0, order.indexOf(info.choice)));
+  t.deepEqual(info.skipped.map((s) => s.choice), order.slice(0, order.indexOf(info.name)));
 });
 
 test.serial('an explicit native backend either runs with its TensorFlow version or says how to get it', async (t) => {
@@ -67,7 +67,7 @@ test.serial('a native run records its kernel choice with the CPU identity; wasm 
   const info = await initBackend('auto');
   t.true(info.cpuCores > 0);
   t.truthy(info.cpuModel);
-  if (info.choice === 'tensorflow' && process.arch === 'x64' && info.cpuFeatures.includes('avx2')) {
+  if (info.name === 'tensorflow' && process.arch === 'x64' && info.cpuFeatures.includes('avx2')) {
     t.is(info.env.TF_ENABLE_ONEDNN_OPTS, process.env.TF_ENABLE_ONEDNN_OPTS ?? '1');
     t.regex(describeBackend(info), /oneDNN (on|off)/);
   }

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
-import { readRunRecord } from '../runners/train/record.js';
+import { readRunRecord } from '../runners/records/run-record.js';
 import { runCli, runCliUntil } from './helpers/cli.js';
 
 test('train on synthetic data writes a run folder and prints a one-line summary naming the dataset and backend', async (t) => {
@@ -109,10 +109,10 @@ test('--resume with other settings is refused, naming the difference', async (t)
   const killed = await runCliUntil(args, / it 4\/12 /, 'SIGKILL');
   t.is(killed.code, null);
   for (const [flag, value, message] of [
-    ['--iterations', '20', /iterations 12 → 20/],
-    ['--batch-size', '4', /batchSize 8 → 4/],
-    ['--train-limit', '32', /trainImages 64 → 32/],
-    ['--lr', '0.05', /baseLearningRate 0.1 → 0.05/],
+    ['--iterations', '20', /iterations 12 when started, 20 now/],
+    ['--batch-size', '4', /batch size 8 when started, 4 now/],
+    ['--train-limit', '32', /training images 64 when started, 32 now/],
+    ['--lr', '0.05', /base learning rate 0.1 when started, 0.05 now/],
   ] as const) {
     const i = args.indexOf(flag);
     const changed = i >= 0 ? [...args.slice(0, i + 1), value, ...args.slice(i + 2)] : [...args, flag, value];

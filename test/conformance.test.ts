@@ -6,9 +6,9 @@
  */
 import test from 'ava';
 import { SUITES } from '../suites/index.js';
-import { checkConformance, conformancePassed, type ConformanceReport, fixtureNameOf } from '../runners/conformance/check.js';
+import { checkConformance, conformancePassed, type ConformanceReport } from '../runners/conformance/check.js';
 import { hasModelFixture, twinOf } from '../runners/conformance/fixtures.js';
-import { FAULT_NAMES, type FaultName } from '../runners/train/faults.js';
+import { FAULT_NAMES, type FaultName } from '../runners/records/faults.js';
 import { useBackend } from './helpers/backend.js';
 
 test.before(async () => {

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdtempSync, truncateSync, writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, truncateSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test, { type ExecutionContext } from 'ava';

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import test from 'ava';
 import type { BackendInfo } from '../runners/backend.js';
 import { openDataset } from '../runners/data/datasets.js';
-import { FAULT_NAMES, type FaultName } from '../runners/train/faults.js';
-import type { RunRecord } from '../runners/train/record.js';
+import { FAULT_NAMES, type FaultName } from '../runners/records/faults.js';
+import type { RunRecord } from '../runners/records/run-record.js';
 import { train } from '../runners/train/train.js';
 import { useBackend } from './helpers/backend.js';
 

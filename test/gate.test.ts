@@ -7,11 +7,12 @@
  */
 import test from 'ava';
 import cifar10Depth from '../suites/cifar10-depth.js';
-import { Baseline, defaultBaselinePath } from '../runners/compare/baseline.js';
+import { Baseline, defaultBaselinePath } from '../runners/records/baseline.js';
 import { compare, evaluateClaim } from '../runners/compare/compare.js';
-import { summarize, testShift } from '../runners/compare/stats.js';
+import { summarize } from '../runners/records/summary.js';
+import { testShift } from '../runners/compare/stats.js';
 import { InputError } from '../runners/errors.js';
-import { ResultSet } from '../runners/suite/results.js';
+import { ResultSet } from '../runners/records/results.js';
 import { baselineFrom, type FakeRun, fakeResults, passingConformance } from './helpers/results.js';
 
 const errors = (...xs: number[]): FakeRun[] => xs.map((testError) => ({ testError, trainError: Math.max(0, testError - 0.05) }));
@@ -242,9 +243,9 @@ test('planted: results that expect no runs are incomplete, and a run cannot coun
 test('planted: runs whose records say another backend, versions or CPU cannot be passed off as these results', (t) => {
   const ours = fakeResults(cifar10Depth, 'nightly', BASE, 'tensorflow');
   const wasmRuns = fakeResults(cifar10Depth, 'nightly', BASE, 'wasm').runs;
-  t.throws(() => compare({ ...ours, runs: wasmRuns }, cifar10Depth, base(BASE, 'nightly', 'tensorflow')), { instanceOf: InputError, message: /says backend wasm/ });
+  t.throws(() => compare({ ...ours, runs: wasmRuns }, cifar10Depth, base(BASE, 'nightly', 'tensorflow')), { instanceOf: InputError, message: /differs from the result set: backend wasm in the record, tensorflow in the result set/ });
   const otherCpu = ours.runs.map((r) => ({ ...r, record: { ...r.record, host: { ...r.record.host, cpuModel: 'Intel Xeon' } } }));
-  t.throws(() => compare({ ...ours, runs: otherCpu }, cifar10Depth, base(BASE, 'nightly', 'tensorflow')), { instanceOf: InputError, message: /says CPU Intel Xeon/ });
+  t.throws(() => compare({ ...ours, runs: otherCpu }, cifar10Depth, base(BASE, 'nightly', 'tensorflow')), { instanceOf: InputError, message: /differs from the result set: CPU Intel Xeon in the record, test cpu in the result set/ });
 });
 
 test('planted: a backend, preset or suite name that would leave baselines/ is refused', (t) => {
@@ -274,11 +275,11 @@ test('compare: missing seeds or no baseline never pass (exit 2, with the reason)
 });
 
 test('compare: a baseline from another backend, suite version or recipe is refused; other models and seeds of one recipe compare', (t) => {
-  t.throws(() => compare(fakeResults(cifar10Depth, 'nightly', BASE, 'cpu'), cifar10Depth, base(BASE, 'nightly', 'tensorflow')), { instanceOf: InputError, message: /recorded on backend tensorflow; these results ran on cpu/ });
+  t.throws(() => compare(fakeResults(cifar10Depth, 'nightly', BASE, 'cpu'), cifar10Depth, base(BASE, 'nightly', 'tensorflow')), { instanceOf: InputError, message: /cannot gate these results: backend tensorflow in the baseline, cpu here/ });
   const old = { ...fakeResults(cifar10Depth, 'nightly', BASE), suite: { name: 'cifar10-depth', version: 0, kind: 'training' as const } };
   t.throws(() => compare(old, cifar10Depth, undefined), { instanceOf: InputError, message: /version 0/ });
   const b = base(BASE);
-  t.throws(() => compare(fakeResults(cifar10Depth, 'nightly', BASE), cifar10Depth, { ...b, data: { ...b.data, settings: { ...b.data.settings, iterations: 300 } } }), { instanceOf: InputError, message: /another recipe/ });
+  t.throws(() => compare(fakeResults(cifar10Depth, 'nightly', BASE), cifar10Depth, { ...b, data: { ...b.data, settings: { ...b.data.settings, iterations: 300 } } }), { instanceOf: InputError, message: /cannot gate these results: iterations 300 in the baseline, 600 here/ });
   const oneModel = compare(fakeResults(cifar10Depth, 'nightly', { resnet20: BASE.resnet20 }), cifar10Depth, b);
   t.is(oneModel.exitCode, 0, rowsOf(oneModel));
 });

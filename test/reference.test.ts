@@ -30,7 +30,9 @@ test('a malformed or truncated reference run is an input error naming the file',
 });
 
 test('a reference is shown only beside results of its recipe (iterations and batch size)', (t) => {
-  t.true(sameRecipe(REFERENCE, { iterations: 600, batchSize: 128 }));
-  t.false(sameRecipe(REFERENCE, { iterations: 8000, batchSize: 128 }));
-  t.false(sameRecipe(REFERENCE, { iterations: 600, batchSize: 64 }));
+  const nightly = { dataset: 'cifar10', iterations: 600, batchSize: 128, logEvery: 50, evalEvery: 600, models: ['resnet20'], seeds: 16 } as const;
+  t.true(sameRecipe(REFERENCE, { ...nightly, models: ['resnet20'] }));
+  t.false(sameRecipe(REFERENCE, { ...nightly, models: ['resnet20'], iterations: 8000 }));
+  t.false(sameRecipe(REFERENCE, { ...nightly, models: ['resnet20'], batchSize: 64 }));
+  t.false(sameRecipe(REFERENCE, { models: ['resnet20'] }), 'an architecture suite has no recipe');
 });

@@ -10,7 +10,7 @@ import test from 'ava';
 import { chromium } from 'playwright-core';
 import cifar10Depth from '../suites/cifar10-depth.js';
 import { compare } from '../runners/compare/compare.js';
-import type { ResultSet } from '../runners/suite/results.js';
+import type { ResultSet } from '../runners/records/results.js';
 import { curvePoints, errorCurvesSpec, rateDrops, responsePoints, responsesSpec, trendSpec } from '../reports/charts.js';
 import { html, trusted } from '../reports/html.js';
 import { publishedPath, writeSite } from '../reports/site.js';
@@ -33,7 +33,7 @@ function siteInput(results: ResultSet) {
 function hostile(results: ResultSet) {
   const input = siteInput(results);
   for (const unit of [...results.expectedUnits, ...results.runs.map((r) => r.unit)]) if (unit.paperModel === 'resnet20') unit.paperModel = HOSTILE;
-  results.settings = { ...results.settings, note: HOSTILE };
+  results.settings = { ...results.settings, models: [...results.settings.models, HOSTILE] };
   const rows = input.comparison.rows.map((r) => (r.model === 'resnet20' ? { ...r, model: HOSTILE } : r));
   return { ...input, comparison: { ...input.comparison, rows } };
 }
@@ -288,4 +288,43 @@ test('a results file whose commit is not a hash cannot steer where history write
   const path = appendToHistory(store, { ...results, git: { commit: '/../../../PWNED', dirty: false } });
   t.true(path.startsWith(join(store, 'cifar10-depth', 'nightly', 'cpu')), path);
   t.regex(path, /-nogit\.json$/);
+});
+
+test('report --noise: a page draws σ against the minutes of one run per length, tables what each length costs to detect a point, and the scoreboard links it', async (t) => {
+  if (!CHROMIUM) return t.fail(HOW_TO_GET_ONE);
+  const dir = mkdtempSync(join(tmpdir(), 'noise-'));
+  const lengths = [
+    { iterations: 600, errors: [0.42, 0.39, 0.45, 0.4], seconds: 300 },
+    { iterations: 2000, errors: [0.265, 0.27, 0.26, 0.268], seconds: 900 },
+  ];
+  const paths = lengths.map(({ iterations, errors, seconds }) => {
+    const results = fakeResults(cifar10Depth, 'nightly', { resnet20: errors.map((testError) => ({ testError })) });
+    const settings = { ...results.settings, iterations } as ResultSet['settings'];
+    const set: ResultSet = { ...results, settings, runs: results.runs.map((r) => ({ ...r, record: { ...r.record, wallSeconds: seconds, config: { ...r.record.config, iterations } } })) };
+    const folder = join(dir, `noise-${iterations}`);
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'results.json'), JSON.stringify(set));
+    return folder;
+  });
+  const site = join(dir, 'site');
+  const { code, stderr } = await runCli(['report', paths[0]!, '--noise', ...paths, '--out', site]);
+  t.is(code, 0, stderr);
+  t.regex(readFileSync(join(site, 'index.html'), 'utf8'), /<a href="noise\.html">the noise curve<\/a>/);
+  const csv = readFileSync(join(site, 'noise', 'noise.csv'), 'utf8').trim().split('\n');
+  t.is(csv.length, 3, 'a row per length');
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  try {
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.goto(`file://${join(site, 'noise.html')}`);
+    t.is(await page.locator('figure svg').count(), 1);
+    t.true((await page.locator('figure svg text').allTextContents()).some((s) => s.includes('2,000 it.')), 'each point is labelled with its length');
+    const rows = await page.locator('tbody tr').allTextContents();
+    t.is(rows.length, 2);
+    t.regex(rows[0]!, /resnet20\s*600\s*4/);
+    t.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+  }
 });

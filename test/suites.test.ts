@@ -86,7 +86,7 @@ test('merge combines shards, and refuses other suite versions, presets or duplic
   const merged = mergeResults([{ path: 'a', results: one }, { path: 'b', results: two }]);
   t.deepEqual(merged.shards.included, [1, 2]);
   t.is(merged.runs.length, 2);
-  t.throws(() => mergeResults([{ path: 'a', results: one }, { path: 'b', results: { ...two, suite: { ...two.suite, version: 9 } } }]), { instanceOf: InputError, message: /different suites or suite versions/ });
+  t.throws(() => mergeResults([{ path: 'a', results: one }, { path: 'b', results: { ...two, suite: { ...two.suite, version: 9 } } }]), { instanceOf: InputError, message: /different suite cifar10-depth v1 in a, cifar10-depth v9 in b/ });
   t.throws(() => mergeResults([{ path: 'a', results: one }, { path: 'b', results: { ...two, preset: 'smoke' } }]), { instanceOf: InputError, message: /different preset/ });
   t.throws(() => mergeResults([{ path: 'a', results: one }, { path: 'b', results: one }]), { instanceOf: InputError, message: /in both a and b/ });
 });

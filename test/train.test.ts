@@ -11,7 +11,7 @@ import { type BackendInfo, initBackend } from '../runners/backend.js';
 import { InputError, UsageError } from '../runners/errors.js';
 import { readCheckpoint, writeCheckpoint } from '../runners/train/checkpoint.js';
 import { lockRunFolder } from '../runners/train/lock.js';
-import { readRunRecord } from '../runners/train/record.js';
+import { readRunRecord } from '../runners/records/run-record.js';
 import { openDataset } from '../runners/data/datasets.js';
 import { type TrainOptions, train } from '../runners/train/train.js';
 
@@ -126,7 +126,7 @@ test.serial('an existing run is not overwritten without --resume, and --resume n
   await train(tiny(dir));
   await t.throwsAsync(train(tiny(dir)), { instanceOf: InputError, message: /already holds a run: pass --resume/ });
   await t.throwsAsync(train(tiny(fresh(), { resume: true })), { instanceOf: InputError, message: /nothing to resume/ });
-  await t.throwsAsync(train(tiny(dir, { resume: true, seed: 99 })), { instanceOf: InputError, message: /checkpoint .* is for resnet8-skip1-w2, seed 11/ });
+  await t.throwsAsync(train(tiny(dir, { resume: true, seed: 99 })), { instanceOf: InputError, message: /checkpoint .* is of another run: seed 11 in it, 99 asked/ });
 });
 
 test.serial('bad settings are usage errors before any work', async (t) => {

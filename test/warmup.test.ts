@@ -30,5 +30,5 @@ test('ResNet-110 warms up at 0.01 until a logged window\'s training error falls 
     const warming = before.learningRate === 0.01 && before.trainError >= 0.8;
     t.is(points[i]!.learningRate, warming ? 0.01 : 0.1, `window ${i + 1}: the one before erred ${(before.trainError * 100).toFixed(1)} % at rate ${before.learningRate}`);
   }
-  t.true(points[0]!.trainError >= 0.8, `this seed's first window must err ≥ 80 % for the case to test anything (it erred ${points[0]!.trainError} on ${backend.choice})`);
+  t.true(points[0]!.trainError >= 0.8, `this seed's first window must err ≥ 80 % for the case to test anything (it erred ${points[0]!.trainError} on ${backend.name})`);
 });

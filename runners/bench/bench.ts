@@ -19,7 +19,7 @@ import * as tf from '@tensorflow/tfjs';
 import { max, mean, median, min, quantileSorted } from 'simple-statistics';
 import { Bench } from 'tinybench';
 import { type BackendChoice, type BackendInfo, backendRecord, describeBackend, initBackend } from '../backend.js';
-import type { BackendRecord } from '../machine.js';
+import type { BackendRecord } from '../records/identity.js';
 import { openDataset } from '../data/datasets.js';
 import { rng } from '../data/rng.js';
 import { buildModel, decayedWeights } from '../models/build.js';
@@ -27,7 +27,6 @@ import { parseModelName } from '../models/names.js';
 import { SGD_RECIPE } from '../train/schedule.js';
 import { Sgd } from '../train/sgd.js';
 import { train } from '../train/train.js';
-import type { ReferenceRunner } from './pytorch.js';
 
 export type BenchTask = 'forward' | 'train-step' | 'train-loop' | 'pipeline';
 
@@ -95,6 +94,17 @@ export interface BenchReport {
   readonly paired: PairedFigure[];
   /** With `profile`: one training step per model and backend (and the reference), time per kernel. */
   readonly profiles?: StepProfile[];
+}
+
+/** Another framework timing the same models (scripts/bench_pytorch.py behind runners/bench/pytorch.ts). */
+export interface ReferenceRunner {
+  /** e.g. "pytorch 2.13.0+cpu" */
+  readonly backend: string;
+  /** Per-run milliseconds of `samples` timed runs after `warmup` untimed ones. */
+  time(model: string, task: 'forward' | 'train-step', samples: number, warmup: number): Promise<number[]>;
+  /** One training step under the framework's profiler: self time per operator. */
+  profile(model: string): Promise<StepProfile>;
+  close(): void;
 }
 
 /** Where one training step's time goes, by kernel (tfjs) or operator (PyTorch's profiler, self time). */
@@ -323,12 +333,12 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
 
   for (const choice of options.backends) {
     const info = await initBackend(choice, { gradients: true });
-    backends.push({ choice: info.choice, ...backendRecord(info) });
+    backends.push({ choice: info.name, ...backendRecord(info) });
     options.log?.(describeBackend(info));
     for (const model of options.models) {
       const blocks = modelBlocks(model, batchSize);
       const name = parseModelName(model).name;
-      const ours = (task: BenchTask, block: Block): Series => ({ model: name, backend: info.choice, task, block, rounds: [] });
+      const ours = (task: BenchTask, block: Block): Series => ({ model: name, backend: info.name, task, block, rounds: [] });
       const forward = ours('forward', blocks.forward);
       const step = ours('train-step', blocks.step);
       const loopTiming = options.loopIterations > 0 ? loopBlock(model, info, batchSize) : undefined;
@@ -339,9 +349,9 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       const refStep = theirs('train-step');
       // Step and loop stay adjacent in both orders: the overhead compares neighbours.
       try {
-        await measureRounds(present([forward, step, loop, refStep, refForward]), options, `${info.choice}: ${name}`);
+        await measureRounds(present([forward, step, loop, refStep, refForward]), options, `${info.name}: ${name}`);
         if (options.profile) {
-          profiles.push({ ...(await blocks.profileStep()), backend: info.choice });
+          profiles.push({ ...(await blocks.profileStep()), backend: info.name });
           if (reference) profiles.push(await reference.profile(name));
         }
       } finally {
@@ -349,7 +359,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       }
       rows.push(...present([forward, step, loop]).map((s) => toRow(s, batchSize)));
       // The reference is timed again beside each backend; its rows say which.
-      rows.push(...present([refForward, refStep]).map((s) => ({ ...toRow(s, batchSize), pairedWith: info.choice })));
+      rows.push(...present([refForward, refStep]).map((s) => ({ ...toRow(s, batchSize), pairedWith: info.name })));
       const throughputRatio = (a: number[], b: number[]) => mean(b) / mean(a);
       if (refForward && refStep) {
         const against = (s: Series) => ({ name: s.backend, rounds: s.rounds });

@@ -9,17 +9,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { UsageError } from '../errors.js';
 import { PACKAGE_ROOT } from '../paths.js';
-import type { StepProfile } from './bench.js';
-
-export interface ReferenceRunner {
-  /** e.g. "pytorch 2.13.0+cpu" */
-  readonly backend: string;
-  /** Per-run milliseconds of `samples` timed runs after `warmup` untimed ones. */
-  time(model: string, task: 'forward' | 'train-step', samples: number, warmup: number): Promise<number[]>;
-  /** One training step under the framework's profiler: self time per operator. */
-  profile(model: string): Promise<StepProfile>;
-  close(): void;
-}
+import type { ReferenceRunner, StepProfile } from './bench.js';
 
 const MISSING_TORCH = 'torch is not installed (pip install torch --index-url https://download.pytorch.org/whl/cpu, or apt-get install python3-torch)';
 

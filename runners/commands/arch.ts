@@ -19,7 +19,7 @@ export function archRecords(names: readonly string[], backend: BackendInfo): Arc
   return specs.map((spec) => {
     const built = buildModel(spec, { init: 'zeros' });
     try {
-      return { ...archFacts(built), backend: { name: backend.choice, versions: backend.versions } };
+      return { ...archFacts(built), backend: { name: backend.name, versions: backend.versions } };
     } finally {
       built.model.dispose();
       tf.disposeVariables();

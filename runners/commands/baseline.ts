@@ -1,5 +1,6 @@
 /** `resnet-repro baseline record`: a baseline from complete results, or more seeds pooled into one. */
-import { appendBaseline, defaultBaselinePath, readBaseline, recordBaseline, writeBaseline } from '../compare/baseline.js';
+import { appendBaseline, recordBaseline } from '../compare/baseline.js';
+import { defaultBaselinePath, readBaseline, writeBaseline } from '../records/baseline.js';
 import { InputError } from '../errors.js';
 import { gitState } from '../git.js';
 import type { RegisterCommand } from './options.js';

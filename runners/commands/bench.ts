@@ -7,7 +7,7 @@ import { startPytorch } from '../bench/pytorch.js';
 import { UsageError } from '../errors.js';
 import { parseModelName } from '../models/names.js';
 import { writeFileAtomically } from '../files.js';
-import { BACKEND_CHOICES, describeCpu, describeNativeKernels, isNativeBackend } from '../machine.js';
+import { BACKEND_CHOICES, describeCpu, describeNativeKernels, isNativeBackend } from '../records/identity.js';
 import { choiceList, MAX_BATCH, type RegisterCommand, whole } from './options.js';
 
 export interface BenchCommandOptions {
@@ -80,7 +80,7 @@ export function formatBench(report: BenchReport): string {
 export async function benchCommand(models: string[], options: BenchCommandOptions, backendRequest: BackendRequest): Promise<void> {
   const names = (models.length > 0 ? models : ['resnet20', 'resnet56', 'resnet110']).map((m) => parseModelName(m).name);
   if (options.json && existsSync(options.json) && statSync(options.json).isDirectory()) throw new UsageError(`--json names a file to write; ${options.json} is a folder`);
-  const backends = options.backends ?? [(await initBackend(backendRequest, { gradients: true })).choice];
+  const backends = options.backends ?? [(await initBackend(backendRequest, { gradients: true })).name];
   const { batch, samples, rounds, loop: loopIterations } = options;
   if (options.pytorch) {
     for (const m of names) if (!/^resnet\d+$/.test(m) || parseModelName(m).dataset !== 'cifar10') throw new UsageError(`--pytorch compares CIFAR ResNets (resnet20, resnet56, …), not ${m}`);

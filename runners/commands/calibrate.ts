@@ -3,27 +3,23 @@ import { join } from 'node:path';
 import { Option } from 'commander';
 import type { PresetName } from '../../suites/define.js';
 import { type BackendRequest, describeBackend, initBackend } from '../backend.js';
-import { defaultBaselinePath, readBaseline } from '../compare/baseline.js';
+import { defaultBaselinePath, readBaseline } from '../records/baseline.js';
 import { InputError, UsageError } from '../errors.js';
 import { writeFileAtomically } from '../files.js';
-import { calibrate, calibrationTable } from '../suite/calibrate.js';
+import { calibrate, calibrationTable } from '../compare/calibrate.js';
 import { presetOf } from '../suite/units.js';
-import { FAULT_NAMES, FAULTS, type FaultName } from '../train/faults.js';
-import { choiceList, list, type RegisterCommand, whole } from './options.js';
-import { consoleProgress, EXIT_INTERRUPTED, MAX_SEEDS, presetOption, suiteByName, untilSignalled } from './shared.js';
+import { FAULT_NAMES, type FaultName } from '../records/faults.js';
+import { addFlags, FLAGS, type FlagValues } from './flags.js';
+import { choiceList, type RegisterCommand, whole } from './options.js';
+import { consoleProgress, EXIT_INTERRUPTED, presetOption, suiteByName, untilSignalled } from './shared.js';
 import { dataDirectory } from './train.js';
 
-export interface CalibrateOptions {
+export type CalibrateOptions = Pick<FlagValues, 'models' | 'seeds' | 'data' | 'out' | 'conformance'> & {
   preset: PresetName;
-  models?: string[];
-  seeds?: number;
   reruns: number;
   faults?: FaultName[];
-  data?: string;
-  out?: string;
   baseline?: string;
-  conformance: boolean;
-}
+};
 
 export async function calibrateCommand(name: string, options: CalibrateOptions, backendRequest: BackendRequest): Promise<number> {
   const suite = suiteByName(name);
@@ -31,7 +27,7 @@ export async function calibrateCommand(name: string, options: CalibrateOptions, 
   const { preset } = options;
   const backend = await initBackend(backendRequest, { gradients: true });
   process.stderr.write(`${describeBackend(backend)}\n`);
-  const path = options.baseline ?? defaultBaselinePath(suite.name, preset, backend.choice);
+  const path = options.baseline ?? defaultBaselinePath(suite.name, preset, backend.name);
   const data = readBaseline(path);
   if (!data) throw new InputError(`no baseline at ${path} to calibrate against: record one first ("resnet-repro run ${suite.name} --preset ${preset}", then "baseline record")`);
   const dataset = presetOf(suite, preset).dataset;
@@ -61,20 +57,22 @@ export async function calibrateCommand(name: string, options: CalibrateOptions, 
 }
 
 export const register: RegisterCommand = (program, cli) => {
-  program
+  const command = program
     .command('calibrate')
     .description('measure the gate: clean reruns (new seeds) and each planted fault, compared with the recorded baseline; prints which faults are caught and the false alarms')
     .argument('<suite>', 'suite name ("resnet-repro list")')
-    .addOption(presetOption())
-    .option('--models <list>', 'comma-separated models (default: the baseline\'s)', list)
-    .option('--seeds <n>', 'seeds per model (default: the baseline\'s)', whole('--seeds', 1, MAX_SEEDS))
-    .option('--reruns <n>', 'clean reruns, each with new seeds', whole('--reruns', 0, 100), 2)
-    .addOption(new Option('--faults <list>', `comma-separated faults (default all: ${Object.keys(FAULTS).join(', ')})`).argParser(choiceList('--faults', FAULT_NAMES)))
-    .option('--baseline <file>', 'baseline to calibrate against (default: the recorded one for this suite × preset × backend)')
-    .option('--data <dir>', 'dataset folder (default: $RESNET_REPRO_DATA, else ~/.cache/resnet-repro/data/<dataset>)')
-    .option('--out <dir>', 'output folder (default results/calibrate-<suite>-<preset>); running again continues it')
-    .option('--no-conformance', 'skip the conformance tier: measure what the statistics alone catch')
-    .action(async (name: string, options: CalibrateOptions) => {
-      process.exitCode = await calibrateCommand(name, options, cli.backend());
-    });
+    .addOption(presetOption());
+  addFlags(
+    command,
+    FLAGS.models("the baseline's"),
+    FLAGS.seeds("the baseline's"),
+    new Option('--reruns <n>', 'clean reruns, each with new seeds').argParser(whole('--reruns', 0, 100)).default(2),
+    new Option('--faults <list>', `comma-separated faults (default all: ${FAULT_NAMES.join(', ')})`).argParser(choiceList('--faults', FAULT_NAMES)),
+    new Option('--baseline <file>', 'baseline to calibrate against (default: the recorded one for this suite × preset × backend)'),
+    FLAGS.data(),
+    FLAGS.out('output folder (default results/calibrate-<suite>-<preset>); running again continues it'),
+    FLAGS.noConformance(': measure what the statistics alone catch'),
+  ).action(async (name: string, options: CalibrateOptions) => {
+    process.exitCode = await calibrateCommand(name, options, cli.backend());
+  });
 };

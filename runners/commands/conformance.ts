@@ -11,7 +11,7 @@ import { type BackendRequest, describeBackend, initBackend } from '../backend.js
 import { CHECK_KINDS, CHECKS, checkConformance, type ConformanceCheck, conformancePassed, tensorsCompared } from '../conformance/check.js';
 import { twinOf } from '../conformance/fixtures.js';
 import { parseModelName } from '../models/names.js';
-import { FAULT_NAMES, type FaultName } from '../train/faults.js';
+import { FAULT_NAMES, type FaultName } from '../records/faults.js';
 import type { RegisterCommand } from './options.js';
 
 export interface ConformanceOptions {
@@ -38,7 +38,7 @@ export async function conformanceCommand(models: string[], options: ConformanceO
   for (const g of groups) reports.push(await checkConformance(g.models.map((model) => ({ model, seed: 1 })), { iterations: g.iterations, side: g.side, classes: 10, fault: options.fault ?? null }));
   const checks = reports.flatMap((r) => [...r.run.map((c) => ({ model: 'the run', c })), ...r.models.flatMap((m) => m.checks.map((c) => ({ model: m.model, c })))]);
   if (options.json) {
-    process.stdout.write(`${JSON.stringify({ backend: { choice: backend.choice, cpu: backend.cpuModel, features: backend.cpuFeatures, env: backend.env }, fault: options.fault ?? null, reports }, null, 1)}\n`);
+    process.stdout.write(`${JSON.stringify({ backend: { choice: backend.name, cpu: backend.cpuModel, features: backend.cpuFeatures, env: backend.env }, fault: options.fault ?? null, reports }, null, 1)}\n`);
   } else {
     const ratio = (c: ConformanceCheck) => (c.worst?.value === null ? Infinity : (c.worst?.value ?? 0) / (c.worst?.tolerance || 1));
     const lines = [`${'check'.padEnd(18)} ${'tensors'.padStart(8)}  ${'largest'.padEnd(9)} ${'tolerance'.padEnd(9)}  where`];

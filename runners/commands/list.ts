@@ -1,7 +1,7 @@
 /** `resnet-repro list`: the suites, their presets, and the data each preset needs. */
 import { PRESETS } from '../../suites/define.js';
 import { SUITES } from '../../suites/index.js';
-import type { DatasetName } from '../data/datasets.js';
+import type { DatasetName } from '../records/recipe.js';
 import type { RegisterCommand } from './options.js';
 
 /** What a preset's dataset asks of the user. */

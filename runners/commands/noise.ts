@@ -1,30 +1,17 @@
 /** `resnet-repro noise`: the noise curve of runs of one recipe at several lengths, and what each length costs to gate. */
 import { formatDuration, formatSummary } from '../../reports/reporter.js';
 import { textTable } from '../../reports/text-table.js';
-import { GATE_ALPHA } from '../compare/compare.js';
-import { type NoisePoint, noisePoints } from '../compare/noise.js';
-import { seedsToDetect } from '../compare/plan.js';
+import { type NoisePoint, noisePoints, type NoiseRow, noiseRows } from '../compare/noise.js';
 import { percentage, type RegisterCommand } from './options.js';
 import { readResultsAt } from './shared.js';
 
-export interface NoiseRow extends NoisePoint {
-  /** Seeds a side that detect `detect` on test error (one gated row, α 0.05, power 0.8), and the CPU time of ours. */
-  readonly seedsToDetect: number | null;
-  readonly cpuSecondsToDetect: number | null;
-}
-
-export function noiseRows(paths: readonly string[], target: number, detect: number): NoiseRow[] {
-  return paths
-    .flatMap((p) => {
-      const points = noisePoints(readResultsAt(p), target);
-      if (points.length === 0) process.stderr.write(`${p}: no completed runs yet (resume it with the run command that made it)\n`);
-      return points;
-    })
-    .sort((a, b) => a.model.localeCompare(b.model) || a.iterations - b.iterations)
-    .map((point) => {
-      const seeds = point.testError.n >= 2 ? seedsToDetect(point.testError.std, detect, GATE_ALPHA) : null;
-      return { ...point, seedsToDetect: seeds, cpuSecondsToDetect: seeds === null ? null : seeds * point.wallSeconds.mean };
-    });
+/** The noise points of result sets given on the command line; a set without completed runs yet is named and skipped. */
+export function noisePointsAt(paths: readonly string[], target: number): NoisePoint[] {
+  return paths.flatMap((path) => {
+    const points = noisePoints(readResultsAt(path), target);
+    if (points.length === 0) process.stderr.write(`${path}: no completed runs yet (resume it with the run command that made it)\n`);
+    return points;
+  });
 }
 
 export function formatNoise(rows: readonly NoiseRow[], target: number, detect: number): string {
@@ -52,7 +39,7 @@ export const register: RegisterCommand = (program) => {
     .option('--detect <points>', 'the test-error shift to size the design for, in points', percentage('--detect', 'an effect in percentage points of error', '1 or 0.5'), 0.01)
     .option('--json', 'print the points as JSON (errors as fractions)')
     .action((paths: string[], options: { target: number; detect: number; json?: boolean }) => {
-      const rows = noiseRows(paths, options.target, options.detect);
+      const rows = noiseRows(noisePointsAt(paths, options.target), options.detect);
       process.stdout.write(options.json ? `${JSON.stringify(rows, null, 1)}\n` : formatNoise(rows, options.target, options.detect));
     });
 };

@@ -11,6 +11,8 @@ import { SUITES } from '../../suites/index.js';
 import { describeBackend, initBackend, speedAdvice, type BackendRequest } from '../backend.js';
 import { EXIT_CODES, type Verdict } from '../compare/compare.js';
 import { runSuite } from '../suite/run.js';
+import { Option } from 'commander';
+import { addFlags, FLAGS } from './flags.js';
 import { list, type RegisterCommand } from './options.js';
 import { reportCommand } from './report.js';
 import { comparisonFor, consoleProgress, EXIT_INTERRUPTED, presetOption, suiteByName, untilSignalled } from './shared.js';
@@ -36,7 +38,7 @@ export async function paperCommand(options: PaperOptions, backendRequest: Backen
   const advice = speedAdvice(backend);
   if (advice) process.stderr.write(`${advice}\n`);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const root = options.out ?? join('results', `paper-${options.preset}`, `${backend.choice}-${stamp}`);
+  const root = options.out ?? join('results', `paper-${options.preset}`, `${backend.name}-${stamp}`);
   const suites = (options.suites ?? SUITES.map((s) => s.name)).map(suiteByName).filter((s) => s.kind === 'architecture' || s.presets[options.preset] !== undefined);
   const outcomes: { suite: string; verdict: Verdict; dir: string }[] = [];
   const { stopped } = await untilSignalled(async (shouldStop) => {
@@ -67,7 +69,7 @@ export async function paperCommand(options: PaperOptions, backendRequest: Backen
   const worst = SEVERITY.find((v) => outcomes.some((o) => o.verdict === v)) ?? 'pass';
   const lines = [
     '',
-    `the paper at ${options.preset} on ${backend.choice}, ${formatDuration((performance.now() - started) / 1000)}:`,
+    `the paper at ${options.preset} on ${backend.name}, ${formatDuration((performance.now() - started) / 1000)}:`,
     ...outcomes.map((o) => `  ${o.verdict.toUpperCase().padEnd(12)} ${o.suite}`),
     `results: ${root}`,
     `site: ${site}`,
@@ -78,15 +80,17 @@ export async function paperCommand(options: PaperOptions, backendRequest: Backen
 }
 
 export const register: RegisterCommand = (program, cli) => {
-  program
+  const command = program
     .command('paper')
     .description('run every suite at a preset (default smoke: the whole paper in minutes), gate each against its baseline, and write the report site; exits with the worst verdict')
     .addOption(presetOption())
-    .option('--suites <list>', 'comma-separated suites instead of all ("resnet-repro list")', list)
-    .option('--out <dir>', 'results folder (default results/paper-<preset>/<backend>-<time>: a fresh one each time)')
-    .option('--site <dir>', 'report site folder', 'site')
-    .option('--data <dir>', 'the CIFAR-10 folder, for presets that train on it (default: $RESNET_REPRO_DATA, else ~/.cache/resnet-repro/data/cifar10)')
-    .action(async (options: PaperOptions) => {
+    .option('--suites <list>', 'comma-separated suites instead of all ("resnet-repro list")', list);
+  addFlags(
+    command,
+    FLAGS.out('results folder (default results/paper-<preset>/<backend>-<time>: a fresh one each time)'),
+    new Option('--site <dir>', 'report site folder').default('site'),
+    FLAGS.data('the CIFAR-10 folder, for presets that train on it', 'cifar10'),
+  ).action(async (options: PaperOptions) => {
       process.exitCode = await paperCommand(options, cli.backend());
     });
 };

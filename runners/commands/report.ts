@@ -4,14 +4,22 @@ import { writeSite } from '../../reports/site.js';
 import type { RegisterCommand } from './options.js';
 import { InputError, UsageError } from '../errors.js';
 import { referencesFor, sameRecipe } from '../compare/reference.js';
+import { noiseRows } from '../compare/noise.js';
 import { readHistory } from '../suite/history.js';
+import { noisePointsAt } from './noise.js';
 import { comparisonFor, readResultsAt, suiteByName } from './shared.js';
 
 export interface ReportOptions {
   out: string;
   baseline?: string;
   history?: string;
+  /** Result sets of one recipe at several lengths: drawn as the noise curve (as `resnet-repro noise` tables them). */
+  noise?: string[];
 }
+
+/** The noise curve's time-to-target level and design effect on the site: the issue's 40 % and 1 point. */
+const NOISE_TARGET = 0.4;
+const NOISE_DETECT = 0.01;
 
 export async function reportCommand(paths: string[], options: ReportOptions): Promise<string> {
   const stored = options.history ? readHistory(options.history) : [];
@@ -42,7 +50,8 @@ export async function reportCommand(paths: string[], options: ReportOptions): Pr
       return [];
     }
   });
-  const pages = await writeSite(options.out, inputs);
+  const noise = options.noise ? noiseRows(noisePointsAt(options.noise, NOISE_TARGET), NOISE_DETECT) : [];
+  const pages = await writeSite(options.out, inputs, { noise });
   return `${join(options.out, 'index.html')} (${pages.length} page${pages.length === 1 ? '' : 's'})`;
 }
 
@@ -54,6 +63,7 @@ export const register: RegisterCommand = (program) => {
     .requiredOption('--out <dir>', 'site folder, e.g. site/')
     .option('--baseline <file>', 'baseline to compare with (default: the recorded one for each result)')
     .option('--history <dir>', 'also every result set in this results store ("run --history" adds to it)')
+    .option('--noise <results...>', 'also a page drawing the noise curve of these results (one recipe at several lengths, as "resnet-repro noise" tables them)')
     .action(async (paths: string[], options: ReportOptions) => {
       process.stdout.write(`${await reportCommand(paths, options)}\n`);
     });

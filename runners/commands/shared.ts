@@ -9,21 +9,20 @@ import { Option } from 'commander';
 import { REPORTERS } from '../../reports/index.js';
 import { PRESETS, type PresetName, type Suite } from '../../suites/define.js';
 import { findSuite, SUITES } from '../../suites/index.js';
-import { type Baseline, defaultBaselinePath, readBaseline } from '../compare/baseline.js';
+import { type Baseline, defaultBaselinePath, readBaseline } from '../records/baseline.js';
 import { type Comparison, compare } from '../compare/compare.js';
 import { InputError, UsageError } from '../errors.js';
 import { writeFileAtomically } from '../files.js';
 import { appendToHistory } from '../suite/history.js';
 import type { SuiteProgress } from '../suite/progress.js';
-import { readResults, type ResultSet } from '../suite/results.js';
-import { recipeSettings, type RunUnit } from '../suite/units.js';
+import { readResults, type ResultSet } from '../records/results.js';
+import { describeDifferences, differences } from '../records/differences.js';
+import { RECIPE } from '../records/recipe.js';
+import { type RunUnit } from '../suite/units.js';
 import type { ProgressEvent } from '../train/train.js';
-import { MAX_WHOLE } from './options.js';
 import { progressLines } from './progress.js';
 
 /** Seeds per model in one suite run. */
-export const MAX_SEEDS = 1000;
-export const MAX_FIRST_SEED = MAX_WHOLE - MAX_SEEDS;
 
 export function suiteByName(name: string): Suite {
   const suite = findSuite(name);
@@ -72,8 +71,9 @@ export function comparisonFor(results: ResultSet, explicitBaseline?: string): { 
   const path = explicitBaseline ?? defaultBaselinePath(suite.name, results.preset, results.backend.name);
   if (explicitBaseline && !existsSync(explicitBaseline)) throw new InputError(`baseline not found: ${explicitBaseline}`);
   let data = suite.kind === 'training' ? readBaseline(path) : undefined;
-  if (data && !explicitBaseline && recipeSettings(data.settings) !== recipeSettings(results.settings)) {
-    process.stderr.write(`${path} was recorded with another recipe than these results (overridden iterations, or an older suite definition): not used\n`);
+  const otherRecipe = data && !explicitBaseline ? differences(data.settings, results.settings, RECIPE) : [];
+  if (otherRecipe.length > 0) {
+    process.stderr.write(`${path} was recorded with another recipe than these results (${describeDifferences(otherRecipe, 'there', 'here')}): not used\n`);
     data = undefined;
   }
   return { comparison: compare(results, suite, data ? { path, data } : undefined), baseline: data };

@@ -5,34 +5,33 @@ import cliProgress from 'cli-progress';
 import { type BackendRequest, describeBackend, initBackend, speedAdvice } from '../backend.js';
 import { UsageError } from '../errors.js';
 import { Option } from 'commander';
-import { MAX_BATCH, MAX_ITERATIONS, positive, type RegisterCommand, whole } from './options.js';
+import { addFlags, FLAGS, type FlagValues } from './flags.js';
+import { MAX_BATCH, positive, type RegisterCommand, whole } from './options.js';
 import { formatDuration } from '../../reports/reporter.js';
 import { formatTiming, progressLines } from './progress.js';
-import type { RunRecord } from '../train/record.js';
-import { DATASETS, type DatasetName, openDataset, prepareDataset } from '../data/datasets.js';
+import type { RunRecord } from '../records/run-record.js';
+import { openDataset, prepareDataset } from '../data/datasets.js';
+import { DATASETS, type DatasetName } from '../records/recipe.js';
+import { CIFAR_SCHEDULE } from '../train/schedule.js';
 import { type ProgressEvent, train } from '../train/train.js';
 import { EXIT_INTERRUPTED, untilSignalled } from './shared.js';
 
 /** The options as commander hands them over: parsed and range-checked at the edge. */
-export interface TrainCommandOptions {
+export type TrainCommandOptions = Pick<FlagValues, 'data' | 'out'> & Required<Pick<FlagValues, 'iterations' | 'evalEvery'>> & {
   model: string;
   dataset: DatasetName;
-  data?: string;
-  iterations: number;
   lr?: number;
   seed: number;
-  out?: string;
   resume?: boolean;
   batchSize?: number;
   imageSize?: number;
   schedule: 'plateau' | 'step';
   logEvery: number;
-  evalEvery: number;
   checkpointEvery: number;
   validation?: boolean;
   trainLimit?: number;
   testLimit?: number;
-}
+};
 
 /** --data, else RESNET_REPRO_DATA (not for the generated stand-in), else the per-user cache. */
 export function dataDirectory(flag: string | undefined, dataset: DatasetName): string {
@@ -139,27 +138,29 @@ export async function trainCommand(options: TrainCommandOptions, backendRequest:
 }
 
 export const register: RegisterCommand = (program, cli) => {
-  program
+  const command = program
     .command('train')
     .description('train and evaluate one model with the paper\'s recipe; writes run.json, curves (CSV) and checkpoints to --out')
     .requiredOption('--model <name>', 'model name, e.g. resnet20 (see "arch --help")')
-    .addOption(new Option('--dataset <name>', 'cifar10, synthetic (generated, no download) or imagenet').choices(DATASETS).default('cifar10'))
-    .option('--data <dir>', 'CIFAR-10 binary files, or ImageNet\'s train/ and val/ (default: $RESNET_REPRO_DATA, else ~/.cache/resnet-repro/data/<dataset>)')
-    .option('--iterations <n>', 'iterations; the schedule keeps its shape (lr ÷10 at 50 % and 75 %)', whole('--iterations', 1, MAX_ITERATIONS), 64_000)
-    .option('--lr <rate>', 'base learning rate (default 0.1, the paper\'s)', positive('--lr'))
-    .option('--seed <n>', 'drives initialisation, data order and augmentation', whole('--seed'), 1)
-    .option('--out <dir>', 'run folder (default runs/<model>-<dataset>-s<seed>)')
-    .option('--resume', 'continue the interrupted run in --out')
-    .option('--batch-size <n>', 'mini-batch size (default 128 CIFAR-10, 256 ImageNet)', whole('--batch-size', 1, MAX_BATCH))
-    .option('--image-size <n>', 'ImageNet crop side (default 224; smaller for smoke runs)', whole('--image-size', 1, 1024))
-    .addOption(new Option('--schedule <kind>', 'ImageNet: plateau (÷10 when validation error stalls) or step (at 1/4, 1/2, 3/4)').choices(['plateau', 'step']).default('plateau'))
-    .option('--log-every <n>', 'iterations per training-curve point', whole('--log-every', 1), 100)
-    .option('--eval-every <n>', 'iterations per test evaluation', whole('--eval-every', 1), 1000)
-    .option('--checkpoint-every <n>', 'iterations per checkpoint (at most this many are lost when killed)', whole('--checkpoint-every', 1), 1000)
-    .option('--validation', 'train on 45k, test on the 5k held-out training images')
-    .option('--train-limit <n>', 'use only the first n training images (synthetic: generate n)', whole('--train-limit', 1))
-    .option('--test-limit <n>', 'use only the first n test images', whole('--test-limit', 1))
-    .action(async (options: TrainCommandOptions) => {
-      process.exitCode = await trainCommand(options, cli.backend());
-    });
+    .addOption(new Option('--dataset <name>', 'cifar10, synthetic (generated, no download) or imagenet').choices(DATASETS).default('cifar10'));
+  addFlags(
+    command,
+    FLAGS.data("CIFAR-10 binary files, or ImageNet's train/ and val/"),
+    FLAGS.iterations('iterations; the schedule keeps its shape (lr ÷10 at 50 % and 75 %)').default(CIFAR_SCHEDULE.iterations),
+    new Option('--lr <rate>', "base learning rate (default 0.1, the paper's)").argParser(positive('--lr')),
+    new Option('--seed <n>', 'drives initialisation, data order and augmentation').argParser(whole('--seed')).default(1),
+    FLAGS.out('run folder (default runs/<model>-<dataset>-s<seed>)'),
+    new Option('--resume', 'continue the interrupted run in --out'),
+    new Option('--batch-size <n>', 'mini-batch size (default 128 CIFAR-10, 256 ImageNet)').argParser(whole('--batch-size', 1, MAX_BATCH)),
+    new Option('--image-size <n>', 'ImageNet crop side (default 224; smaller for smoke runs)').argParser(whole('--image-size', 1, 1024)),
+    new Option('--schedule <kind>', 'ImageNet: plateau (÷10 when validation error stalls) or step (at 1/4, 1/2, 3/4)').choices(['plateau', 'step']).default('plateau'),
+    new Option('--log-every <n>', 'iterations per training-curve point').argParser(whole('--log-every', 1)).default(100),
+    FLAGS.evalEvery('iterations per test evaluation').default(1000),
+    new Option('--checkpoint-every <n>', 'iterations per checkpoint (at most this many are lost when killed)').argParser(whole('--checkpoint-every', 1)).default(1000),
+    new Option('--validation', 'train on 45k, test on the 5k held-out training images'),
+    new Option('--train-limit <n>', 'use only the first n training images (synthetic: generate n)').argParser(whole('--train-limit', 1)),
+    new Option('--test-limit <n>', 'use only the first n test images').argParser(whole('--test-limit', 1)),
+  ).action(async (options: TrainCommandOptions) => {
+    process.exitCode = await trainCommand(options, cli.backend());
+  });
 };

@@ -1,60 +1,17 @@
 /**
- * Recorded baselines: per suite × preset × backend, the mean, std and n over
- * seeds of each metric, and the envelope of the test-error curve. Written
- * from results by `baseline record`, reviewed in pull requests like code.
+ * Recording baselines from results (`baseline record`) and pooling more
+ * seeds into them (`--append`). The schema is records/baseline.ts.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { mean, min, max } from 'simple-statistics';
-import { z } from 'zod';
-import { PRESETS, type Suite, type TrainingMetric } from '../../suites/define.js';
+import type { Suite, TrainingMetric } from '../../suites/define.js';
 import { InputError } from '../errors.js';
-import { writeFileAtomically } from '../files.js';
-import { readVersionedJson } from '../json.js';
-import { BackendRecord, describeCpu } from '../machine.js';
-import { BASELINES_DIR } from '../paths.js';
-import { checkConsistency, pathNames, type ResultSet, SUITE_NAME, type UnitResult } from '../suite/results.js';
-import { recipeSettings } from '../suite/units.js';
-import { summarize } from './stats.js';
-
-export const BASELINE_SCHEMA_VERSION = 1 as const;
-
-/** Mean, std and n over seeds, and (since they were kept) each seed's value: replay checks and pooling need them. */
-const Summary = z
-  .object({
-    mean: z.number(),
-    std: z.number().nonnegative(),
-    n: z.number().int().positive(),
-    values: z.array(z.object({ seed: z.number().int(), value: z.number() })).optional(),
-  })
-  .refine((s) => !s.values || summaryAgrees(s, s.values.map((v) => v.value)), { message: 'mean, std and n disagree with the per-seed values they summarise' })
-  .refine((s) => !s.values || new Set(s.values.map((v) => v.seed)).size === s.values.length, { message: 'a seed is listed twice' });
-export type BaselineSummary = z.infer<typeof Summary>;
-
-function summaryAgrees(s: { mean: number; std: number; n: number }, values: readonly number[]): boolean {
-  if (values.length !== s.n) return false;
-  const computed = summarize(values);
-  const close = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
-  return close(computed.mean, s.mean) && close(computed.std, s.std);
-}
-
-export const Baseline = z.object({
-  schemaVersion: z.literal(BASELINE_SCHEMA_VERSION),
-  suite: z.object({ name: z.string().regex(SUITE_NAME), version: z.number().int() }),
-  preset: z.enum(PRESETS),
-  settings: z.record(z.string(), z.unknown()),
-  backend: BackendRecord,
-  recordedAt: z.string(),
-  /** Each recording pooled into this baseline (`baseline record --append`): when, from which commit, which seeds. */
-  history: z.array(z.object({ recordedAt: z.string(), commit: z.string().nullable(), seeds: z.array(z.number().int()) })).optional(),
-  /** paper model → metric → summary over seeds. */
-  metrics: z.record(z.string(), z.record(z.string(), Summary)),
-  /** paper model → test-error envelope over seeds, per evaluation. */
-  curves: z.record(z.string(), z.array(z.object({ iteration: z.number().int(), min: z.number(), max: z.number(), mean: z.number() }))),
-  /** paper model → wall seconds of one run over seeds, on the baseline's machine: what `plan` times shards with. */
-  durations: z.record(z.string(), Summary).optional(),
-});
-export type Baseline = z.infer<typeof Baseline>;
+import { Baseline, BASELINE_SCHEMA_VERSION, type BaselineSummary } from '../records/baseline.js';
+import { type Aspect, aspect, describeDifferences, differences } from '../records/differences.js';
+import { WHOLE_IDENTITY } from '../records/identity.js';
+import { RECIPE } from '../records/recipe.js';
+import type { ResultSet, UnitResult } from '../records/results.js';
+import { summarize } from '../records/summary.js';
+import { checkConsistency } from '../suite/results.js';
 
 /** A metric's value in one unit's result, when the run yields it. */
 export function metricValue(result: UnitResult, metric: TrainingMetric): number | undefined {
@@ -66,12 +23,6 @@ export function metricValue(result: UnitResult, metric: TrainingMetric): number 
     return stds && stds.length > 0 ? mean(stds) : undefined;
   }
   return record.metrics[metric];
-}
-
-/** Where a suite × preset × backend's baseline lives, under baselines/recorded/ (`pathNames` checks the names). */
-export function defaultBaselinePath(suite: string, preset: string, backend: string): string {
-  const [s, p, b] = pathNames('baseline', suite, preset, backend);
-  return join(BASELINES_DIR, 'recorded', s, p, `${b}.json`);
 }
 
 /** Each seed's value of a metric, for the runs that yield it. */
@@ -128,14 +79,17 @@ export function recordBaseline(results: ResultSet, suite: Suite, commit: string 
  * preset, recipe, backend, versions and machine pool, and only new seeds
  * (the same seed on the same numerics is the same run, not a new sample).
  */
+/** A recording pools into a baseline only as more seeds of the same computation on the same machine. */
+const POOLS_WITH: readonly Aspect<Baseline>[] = [
+  aspect('suite', (b) => `${b.suite.name} v${b.suite.version}`),
+  aspect('preset', (b) => b.preset),
+  ...RECIPE.map((a) => aspect(a.name, (b: Baseline) => a.read(b.settings))),
+  ...WHOLE_IDENTITY.map((a) => aspect(a.name, (b: Baseline) => a.read(b.backend))),
+];
+
 export function appendBaseline(existing: Baseline, added: Baseline, path: string): Baseline {
-  const same = (what: string, a: unknown, b: unknown) => {
-    if (JSON.stringify(a) !== JSON.stringify(b)) throw new InputError(`cannot pool into ${path}: its ${what} is ${JSON.stringify(a)}, these results' is ${JSON.stringify(b)}`);
-  };
-  same('suite', existing.suite, added.suite);
-  same('preset', existing.preset, added.preset);
-  same('recipe', recipeSettings(existing.settings), recipeSettings(added.settings));
-  same('backend', `${existing.backend.name} ${JSON.stringify(existing.backend.versions)} on ${describeCpu(existing.backend)}`, `${added.backend.name} ${JSON.stringify(added.backend.versions)} on ${describeCpu(added.backend)}`);
+  const found = differences(existing, added, POOLS_WITH);
+  if (found.length > 0) throw new InputError(`cannot pool into ${path}: ${describeDifferences(found, 'there', 'in these results')}`);
   const metrics: Baseline['metrics'] = structuredClone(existing.metrics);
   for (const [model, byMetric] of Object.entries(added.metrics)) {
     for (const [metric, summary] of Object.entries(byMetric)) {
@@ -170,12 +124,4 @@ export function appendBaseline(existing: Baseline, added: Baseline, path: string
     curves,
     ...(Object.keys(durations).length > 0 ? { durations } : {}),
   });
-}
-
-export function writeBaseline(path: string, baseline: Baseline): void {
-  writeFileAtomically(path, `${JSON.stringify(baseline, null, 1)}\n`);
-}
-
-export function readBaseline(path: string): Baseline | undefined {
-  return existsSync(path) ? readVersionedJson(path, Baseline, BASELINE_SCHEMA_VERSION, 'baseline') : undefined;
 }

@@ -13,13 +13,18 @@
 import { type Claim, METRICS, type Suite, type Tolerance, type TrainingMetric, type TrainingPreset } from '../../suites/define.js';
 import { type CheckKind, checkPassed, type ConformanceReport, tensorsCompared } from '../conformance/check.js';
 import { InputError } from '../errors.js';
-import { type BackendRecord, describeCpu, isNativeBackend, sameDevice, sameNumerics, shortCpu } from '../machine.js';
+import { type BackendRecord, BUILD, describeCpu, DEVICE, isNativeBackend, NUMERICS_ENVIRONMENT, sameDevice, sameNumerics, shortCpu } from '../records/identity.js';
 import { paperEntries, paperValue } from '../paper.js';
-import { checkConsistency, type ResultSet } from '../suite/results.js';
-import { presetOf, recipeSettings } from '../suite/units.js';
-import { type Baseline, type BaselineSummary, metricValue } from './baseline.js';
+import { checkConsistency } from '../suite/results.js';
+import { type ResultSet } from '../records/results.js';
+import { presetOf } from '../suite/units.js';
+import { type Aspect, aspect, describeDifferences, differences } from '../records/differences.js';
+import { isRecipe, RECIPE, type Settings } from '../records/recipe.js';
+import { type Baseline, type BaselineSummary } from '../records/baseline.js';
+import { metricValue } from './baseline.js';
 import jstat from 'jstat';
-import { type GateRule, type ShiftTest, type Summary, summarize, testShift, welchGreater } from './stats.js';
+import { type Summary, summarize } from '../records/summary.js';
+import { type GateRule, type ShiftTest, testShift, welchGreater } from './stats.js';
 
 export type RowVerdict = 'pass' | 'regression' | 'inconclusive' | 'not-bounded' | 'broken' | 'diverged' | 'not-gated' | 'fail';
 export type ClaimVerdict = 'holds' | 'fails' | 'inconclusive';
@@ -181,14 +186,12 @@ export function compare(results: ResultSet, suite: Suite, baseline: { path: stri
 
   if (baseline) {
     const b = baseline.data;
-    if (b.suite.name !== suite.name) throw new InputError(`${baseline.path} is a baseline of ${b.suite.name}, not ${suite.name}`);
-    if (b.suite.version !== suite.version) throw new InputError(`${baseline.path} was recorded for ${suite.name} version ${b.suite.version}, not ${suite.version}: record it again`);
-    if (b.preset !== results.preset) throw new InputError(`${baseline.path} is for preset ${b.preset}, these results are ${results.preset}`);
-    if (b.backend.name !== results.backend.name) {
-      throw new InputError(`${baseline.path} was recorded on backend ${b.backend.name}; these results ran on ${results.backend.name}. Compare against a baseline of the same backend (resnet-repro baseline record).`);
-    }
-    if (recipeSettings(b.settings) !== recipeSettings(results.settings)) {
-      throw new InputError(`${baseline.path} was recorded with another recipe (iterations, batch, data, width): record it again or run with the same settings`);
+    const found = differences<Gated>(b, { suite, preset: results.preset, backend: results.backend, settings: results.settings }, BASELINE_FITS);
+    if (found.length > 0) {
+      throw new InputError(
+        `${baseline.path} cannot gate these results: ${describeDifferences(found, 'in the baseline', 'here')}. ` +
+          'Compare against a baseline of the same suite version, preset, backend and recipe (resnet-repro baseline record), or run with the baseline\'s settings.',
+      );
     }
   } else {
     problems.push(`no recorded baseline for ${suite.name}/${results.preset}/${results.backend.name} with these settings: nothing to gate against (record one with "resnet-repro baseline record")`);
@@ -282,7 +285,7 @@ export function compare(results: ResultSet, suite: Suite, baseline: { path: stri
       rows.push(row(test.verdict, test.why, testCell));
     }
   }
-  const iterations = (results.settings as { iterations?: number }).iterations ?? preset.iterations;
+  const iterations = isRecipe(results.settings) ? results.settings.iterations : preset.iterations;
   const learnability = decidedBy === 'conformance' ? models.map((m) => learnabilityOf(m, runsOf(m), iterations >= preset.iterations, iterations)) : [];
 
   const claims = suite.claims
@@ -372,6 +375,16 @@ function learnabilityOf(model: string, runs: ResultSet['runs'], judged: boolean,
   return { model, judged, iterations, chance, runs: checked, learned: checked.every((r) => r.learned) };
 }
 
+/** What a baseline must share with results to gate them: the suite at its version, the preset, the backend and the recipe. */
+type Gated = { readonly suite: { readonly name: string; readonly version: number }; readonly preset: string; readonly backend: { readonly name: string }; readonly settings: Settings };
+const BASELINE_FITS: readonly Aspect<Gated>[] = [
+  aspect('suite', (g) => g.suite.name),
+  aspect('suite version', (g) => g.suite.version),
+  aspect('preset', (g) => g.preset),
+  aspect('backend', (g) => g.backend.name),
+  ...RECIPE.map((a) => aspect(a.name, (g: Gated) => a.read(g.settings))),
+];
+
 /**
  * Why runs that a short preset cannot bound did not replay the baseline: the
  * identity that differs, named (elsewhere: another machine, numerics, backend,
@@ -380,9 +393,11 @@ function learnabilityOf(model: string, runs: ResultSet['runs'], judged: boolean,
  */
 function notReplayedBecause(runs: ResultSet['runs'], metric: TrainingMetric, base: BaselineSummary, baseline: BackendRecord, ours: BackendRecord): { elsewhere: boolean; reason: string } {
   const elsewhere = (reason: string) => ({ elsewhere: true, reason });
-  if (baseline.name !== ours.name || JSON.stringify(baseline.versions) !== JSON.stringify(ours.versions)) return elsewhere(`the baseline ran on ${baseline.name} ${JSON.stringify(baseline.versions)}, these on ${ours.name} ${JSON.stringify(ours.versions)}`);
-  if (isNativeBackend(ours.name) && !sameDevice(baseline, ours)) return elsewhere(`another CPU identity (the baseline's: ${shortCpu(baseline)}; here: ${shortCpu(ours)})`);
-  if (isNativeBackend(ours.name) && !sameNumerics(baseline, ours)) return elsewhere(`another numerics environment (the baseline's: ${JSON.stringify(baseline.env ?? {})}; here: ${JSON.stringify(ours.env ?? {})})`);
+  const build = differences(baseline, ours, BUILD);
+  if (build.length > 0) return elsewhere(`another build (${describeDifferences(build, "in the baseline's", 'here')})`);
+  const native = isNativeBackend(ours.name);
+  if (native && differences(baseline, ours, DEVICE).length > 0) return elsewhere(`another CPU identity (the baseline's: ${shortCpu(baseline)}; here: ${shortCpu(ours)})`);
+  if (native && differences(baseline, ours, [NUMERICS_ENVIRONMENT]).length > 0) return elsewhere(`another numerics environment (the baseline's: ${JSON.stringify(baseline.env ?? {})}; here: ${JSON.stringify(ours.env ?? {})})`);
   const moved = runs.filter((r) => r.record.machines).map((r) => r.unit.id);
   if (moved.length > 0) return elsewhere(`${moved.join(', ')} resumed on another machine`);
   const recorded = new Set(base.values?.map((v) => v.seed) ?? []);

@@ -3,9 +3,11 @@
  * different lengths, the seed-to-seed spread of the final test and training error, of a
  * time-to-target metric, and the wall time of one run. Pure functions of the run records.
  */
-import type { ResultSet, UnitResult } from '../suite/results.js';
+import type { ResultSet, UnitResult } from '../records/results.js';
 import { metricValue } from './baseline.js';
-import { type Summary, summarize } from './stats.js';
+import { type Summary, summarize } from '../records/summary.js';
+import { GATE_ALPHA } from './compare.js';
+import { seedsToDetect } from './plan.js';
 
 export interface TimeToTarget {
   /** The test error to fall below (a fraction). */
@@ -52,4 +54,22 @@ export function noisePoints(results: ResultSet, target: number): NoisePoint[] {
       timeToTarget: { target, iterations: reached.length > 0 ? summarize(reached) : undefined, reached: reached.length, runs: runs.length },
     };
   });
+}
+
+export interface NoiseRow extends NoisePoint {
+  /** The test-error shift the design is sized for (a fraction). */
+  readonly detect: number;
+  /** Seeds a side that detect it (one gated row, α 0.05, power 0.8), and the CPU time of ours. */
+  readonly seedsToDetect: number | null;
+  readonly cpuSecondsToDetect: number | null;
+}
+
+/** The noise curve, shortest length first per model, with what each length costs to detect `detect`. */
+export function noiseRows(points: readonly NoisePoint[], detect: number): NoiseRow[] {
+  return [...points]
+    .sort((a, b) => a.model.localeCompare(b.model) || a.iterations - b.iterations)
+    .map((point) => {
+      const seeds = point.testError.n >= 2 ? seedsToDetect(point.testError.std, detect, GATE_ALPHA) : null;
+      return { ...point, detect, seedsToDetect: seeds, cpuSecondsToDetect: seeds === null ? null : seeds * point.wallSeconds.mean };
+    });
 }

@@ -7,9 +7,9 @@
  * values, only on σ and the counts.
  */
 import { METRICS, type PresetName, type TrainingMetric, type TrainingSuite } from '../../suites/define.js';
-import { shortCpu } from '../machine.js';
-import { expandUnits, presetOf, type ResolvedSettings, resolveSettings, shardUnits } from '../suite/units.js';
-import type { Baseline } from './baseline.js';
+import { shortCpu } from '../records/identity.js';
+import { expandUnits, presetOf, resolveRecipe, shardUnits } from '../suite/units.js';
+import type { Baseline } from '../records/baseline.js';
 import { GATE_ALPHA, GATE_POWER, gateRule, gatesErrorMetric, shiftTest } from './compare.js';
 
 /** Beyond this many seeds a side, planning stops: the answer is "not with seeds". */
@@ -52,7 +52,7 @@ export interface Plan {
 
 export function planPreset(suite: TrainingSuite, presetName: PresetName, baseline: Baseline, detect?: number): Plan {
   const preset = presetOf(suite, presetName);
-  const settings = resolveSettings(suite, presetName, {}) as ResolvedSettings;
+  const settings = resolveRecipe(suite, presetName, {});
   const models = [...settings.models];
   // Rows as on the baseline's own machine: elsewhere throughput drops out and each error row gets a larger share of α.
   const gated = suite.metrics.filter((m) => gatesErrorMetric(preset, m) && (m !== 'imagesPerSecond' || preset.gateThroughput));

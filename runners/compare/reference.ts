@@ -9,9 +9,10 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { isRecipe, type Settings } from '../records/recipe.js';
 import { readVersionedJson } from '../json.js';
 import { BASELINES_DIR } from '../paths.js';
-import { pathNames } from '../suite/results.js';
+import { pathNames } from '../records/results.js';
 
 const REFERENCE_SCHEMA_VERSION = 1;
 
@@ -64,6 +65,6 @@ export function referencesFor(suite: string, preset: string, root: string = join
 }
 
 /** Whether a reference trained the recipe our results trained (iterations and batch size; the rest is the suite's). */
-export function sameRecipe(reference: ReferenceRun, settings: { readonly iterations?: unknown; readonly batchSize?: unknown }): boolean {
-  return reference.recipe.iterations === settings.iterations && reference.recipe.batchSize === settings.batchSize;
+export function sameRecipe(reference: ReferenceRun, settings: Settings): boolean {
+  return isRecipe(settings) && reference.recipe.iterations === settings.iterations && reference.recipe.batchSize === settings.batchSize;
 }

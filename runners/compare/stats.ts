@@ -13,19 +13,7 @@
  * - INCONCLUSIVE otherwise: the data cannot tell, and the gate does not pass.
  */
 import jstat from 'jstat';
-import { mean, sampleStandardDeviation } from 'simple-statistics';
-
-export interface Summary {
-  readonly mean: number;
-  /** Sample standard deviation over seeds; 0 when n = 1. */
-  readonly std: number;
-  readonly n: number;
-}
-
-export function summarize(values: readonly number[]): Summary {
-  if (values.length === 0) throw new Error('no values to summarize');
-  return { mean: mean([...values]), std: values.length > 1 ? sampleStandardDeviation([...values]) : 0, n: values.length };
-}
+import type { Summary } from '../records/summary.js';
 
 /** One-sided Welch test from summaries: p-value for "a's mean is greater than b's". */
 export function welchGreater(a: Summary, b: Summary): number {

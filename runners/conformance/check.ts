@@ -18,7 +18,7 @@ import { InMemoryData } from '../data/source.js';
 import { perPixelMean, type ImageSet } from '../data/images.js';
 import { decayedWeights, type BuiltModel } from '../models/build.js';
 import { parseModelName } from '../models/names.js';
-import type { FaultName } from '../train/faults.js';
+import type { FaultName } from '../records/faults.js';
 import { buildPlanned, planRun, preparedBatch, evaluationLogits, type TrainingPlan } from '../train/plan.js';
 import { learningRate, type Schedule } from '../train/schedule.js';
 import { Sgd } from '../train/sgd.js';

@@ -1,13 +1,12 @@
 /** Opens a dataset by name: the one place that maps names and folders to sources. */
 import { UsageError } from '../errors.js';
+import type { DatasetName } from '../records/recipe.js';
 import { loadCifar10 } from './cifar10.js';
 import { ImageNetData } from './imagenet.js';
 import { ensureImageNetStandIn, standInFolder } from './imagenet-standin.js';
 import { InMemoryData, type TrainingData } from './source.js';
 import { syntheticImages } from './synthetic.js';
 
-export const DATASETS = ['cifar10', 'synthetic', 'imagenet', 'imagenet-standin'] as const;
-export type DatasetName = (typeof DATASETS)[number];
 
 export interface DatasetOptions {
   readonly name: DatasetName;

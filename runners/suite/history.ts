@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { InputError } from '../errors.js';
 import { ensureDir, writeFileAtomically } from '../files.js';
-import { commitOf, pathNames, readResults, type ResultSet } from './results.js';
+import { commitOf, pathNames, readResults, type ResultSet } from '../records/results.js';
 
 /** Adds `results` to the store; returns the file written, or the one already holding the same results. */
 export function appendToHistory(dir: string, results: ResultSet): string {

@@ -19,13 +19,17 @@ import { buildModel } from '../models/build.js';
 import { archFacts } from '../models/count.js';
 import { parseModelName } from '../models/names.js';
 import { layerResponses } from '../models/responses.js';
+import { type Aspect, aspect, type Difference, describeDifferences, differences } from '../records/differences.js';
+import type { FaultName } from '../records/faults.js';
+import { ACCELERATOR, BUILD, WHOLE_IDENTITY } from '../records/identity.js';
+import { DATASET, FAULT, MODEL_AND_SEED, ofIdentity, provenanceOfRun, RUN_RECIPE, type RunProvenance } from '../records/provenance.js';
+import { isRecipe, type Recipe, SETTINGS } from '../records/recipe.js';
+import { readResults, RESULTS_SCHEMA_VERSION, ResultSet, type UnitResult } from '../records/results.js';
+import { readRunRecord, type RunRecord } from '../records/run-record.js';
 import { lockRunFolder } from '../train/lock.js';
-import type { FaultName } from '../train/faults.js';
-import { readRunRecord, type RunRecord } from '../train/record.js';
 import { loadTrainedModel, type ProgressEvent, train } from '../train/train.js';
-import { readResults, RESULTS_SCHEMA_VERSION, ResultSet, type UnitResult } from './results.js';
 import { SuiteProgressTracker, type SuiteProgress } from './progress.js';
-import { expandUnits, type Overrides, type ResolvedSettings, resolveSettings, type RunUnit, shardUnits, unitCost } from './units.js';
+import { expandUnits, type Overrides, resolveSettings, type RunUnit, shardUnits, unitCost } from './units.js';
 
 export interface RunSuiteOptions {
   readonly suite: Suite;
@@ -62,7 +66,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<ResultSet> {
       schemaVersion: RESULTS_SCHEMA_VERSION,
       suite: { name: suite.name, version: suite.version, kind: suite.kind },
       preset,
-      settings: settings as Record<string, unknown>,
+      settings,
       expectedUnits: expected,
       shards: { count: options.shard.count, included: [options.shard.index] },
       backend: backendRecord(backend),
@@ -83,7 +87,8 @@ export async function runSuite(options: RunSuiteOptions): Promise<ResultSet> {
       });
       return write(options.outDir, { ...base, wallSeconds: (performance.now() - started) / 1000, runs: [], architecture });
     }
-    const training = settings as ResolvedSettings;
+    if (!isRecipe(settings)) throw new Error(`${suite.name} is a training suite, yet its settings are not a recipe`);
+    const training = settings;
     await prepareDataset({ name: training.dataset, dir: options.dataDir }, log);
     const data = openDataset({ name: training.dataset, dir: options.dataDir, trainLimit: training.trainLimit, testLimit: training.testLimit, side: training.imageSize });
     log(`${suite.name} (${preset}): ${mine.length} of ${expected.length} runs on this shard, ${data.name}, ${training.iterations} iterations each`);
@@ -116,66 +121,56 @@ export async function runSuite(options: RunSuiteOptions): Promise<ResultSet> {
 
 /**
  * A folder holds one suite run: results of another suite, version, preset,
- * settings, backend, machine or fault there are refused, not overwritten.
+ * settings, backend, device, fault or shard count there are refused, not
+ * overwritten. The machine is each run folder's to answer (provenanceDifferences):
+ * an interrupted run may resume elsewhere.
  */
-function refuseOtherRun(outDir: string, ours: Pick<ResultSet, 'suite' | 'preset' | 'settings' | 'backend' | 'fault'> & { shards: { count: number } }): void {
+function refuseOtherRun(outDir: string, ours: FolderRun): void {
   const path = join(outDir, 'results.json');
   if (!existsSync(path)) return;
-  const theirs = readResults(path);
-  // The machine is each run folder's to answer (provenanceDifferences): an interrupted run may resume elsewhere.
-  const aspects: [string, (r: typeof ours) => unknown][] = [
-    ['suite', (r) => `${r.suite.name} v${r.suite.version}`],
-    ['preset', (r) => r.preset],
-    ['settings', (r) => JSON.stringify(r.settings)],
-    ['backend', (r) => `${r.backend.name} ${JSON.stringify(r.backend.versions)}`],
-    ['device', (r) => r.backend.device],
-    ['fault', (r) => r.fault ?? 'none'],
-    ['shards', (r) => r.shards.count],
-  ];
-  const differ = aspects.filter(([, f]) => f(theirs) !== f(ours)).map(([what, f]) => `${what} ${String(f(theirs))} there, ${String(f(ours))} now`);
-  if (differ.length > 0) throw new InputError(`${outDir} holds another suite run (${differ.join('; ')}). Choose another --out, or delete that folder.`);
+  const found = differences<FolderRun>(readResults(path), ours, ONE_SUITE_RUN);
+  if (found.length > 0) throw new InputError(`${outDir} holds another suite run (${describeDifferences(found)}). Choose another --out, or delete that folder.`);
 }
+
+type FolderRun = Pick<ResultSet, 'suite' | 'preset' | 'settings' | 'backend' | 'fault' | 'shards'>;
+
+const ONE_SUITE_RUN: readonly Aspect<FolderRun>[] = [
+  aspect('suite', (r) => `${r.suite.name} v${r.suite.version}`),
+  aspect('preset', (r) => r.preset),
+  ...SETTINGS.map((a) => aspect(a.name, (r: FolderRun) => a.read(r.settings))),
+  ...[...BUILD, ...ACCELERATOR].map((a) => aspect(a.name, (r: FolderRun) => a.read(r.backend))),
+  aspect('fault', (r) => r.fault),
+  aspect('shards', (r) => r.shards.count),
+];
 
 /**
  * What a run folder's record must match to be reused or resumed for a unit:
  * the same model, seed, recipe, data, fault, backend and versions, and for a
  * completed run the same machine. An interrupted run may resume on another
  * machine identity: it completes and records every machine it ran on (it
- * cannot replay then). Returns the differences, named.
+ * cannot replay then).
  */
-function provenanceDifferences(record: RunRecord, unit: RunUnit, settings: ResolvedSettings, data: TrainingData, backend: BackendInfo, fault: FaultName | undefined): string[] {
-  const ours = backendRecord(backend);
-  const host = record.host;
-  const checks: [string, unknown, unknown][] = [
-    ['model', record.model, unit.model],
-    ['seed', record.seed, unit.seed],
-    ['iterations', record.config.iterations, settings.iterations],
-    ['batch size', record.config.batchSize, settings.batchSize],
-    ['log interval', record.config.logEvery, settings.logEvery],
-    ['eval interval', record.config.evalEvery, settings.evalEvery],
-    ['dataset', `${record.dataset.name} (${record.dataset.trainImages}/${record.dataset.testImages} images)`, `${data.name} (${data.trainCount}/${data.testCount} images)`],
-    ['fault', record.fault ?? null, fault ?? null],
-    ['backend', record.backend.name, ours.name],
-    ['versions', JSON.stringify(record.backend.versions), JSON.stringify(ours.versions)],
-    ['device', record.backend.device, ours.device],
-    ['GPU', host.gpuModel ?? null, ours.gpuModel],
-  ];
-  if (record.status !== 'interrupted') {
-    checks.push(
-      ['CPU', host.cpuModel, ours.cpuModel],
-      ['cores', host.cpus, ours.cpuCores],
-      ['CPU extensions', JSON.stringify(host.cpuFeatures ?? 'unknown'), JSON.stringify(ours.cpuFeatures)],
-      ['numerics environment', JSON.stringify(host.env ?? 'unknown'), JSON.stringify(ours.env)],
-    );
-  }
-  return checks.filter(([, a, b]) => a !== b).map(([what, a, b]) => `${what} ${String(a)} (now ${String(b)})`);
+function provenanceDifferences(record: RunRecord, unit: RunUnit, recipe: Recipe, data: TrainingData, backend: BackendInfo, fault: FaultName | undefined): Difference[] {
+  const asked: RunProvenance = {
+    model: unit.model,
+    seed: unit.seed,
+    iterations: recipe.iterations,
+    batchSize: recipe.batchSize,
+    logEvery: recipe.logEvery,
+    evalEvery: recipe.evalEvery,
+    dataset: { name: data.name, trainImages: data.trainCount, testImages: data.testCount },
+    fault: fault ?? null,
+    identity: backendRecord(backend),
+  };
+  const machine = record.status === 'interrupted' ? [...BUILD, ...ACCELERATOR] : WHOLE_IDENTITY;
+  return differences(provenanceOfRun(record), asked, [...MODEL_AND_SEED, ...RUN_RECIPE, DATASET, FAULT, ...ofIdentity(machine)]);
 }
 
 /** Trains a unit, or reuses its completed run, or resumes its interrupted one — only when that run is this unit's, here. */
 async function trainUnit(
   unit: RunUnit,
   dir: string,
-  settings: ResolvedSettings,
+  settings: Recipe,
   data: TrainingData,
   options: RunSuiteOptions,
   onProgress: ((event: ProgressEvent) => void) | undefined,
@@ -184,9 +179,9 @@ async function trainUnit(
   let resume = false;
   if (existsSync(runFile)) {
     const previous = readRunRecord(runFile);
-    const differences = provenanceDifferences(previous, unit, settings, data, options.backend, options.fault);
-    if (differences.length > 0) {
-      throw new InputError(`${dir} holds a run made differently: ${differences.join('; ')}. Its results cannot stand for this run: use another --out, or delete that folder.`);
+    const differ = provenanceDifferences(previous, unit, settings, data, options.backend, options.fault);
+    if (differ.length > 0) {
+      throw new InputError(`${dir} holds a run made differently: ${describeDifferences(differ)}. Its results cannot stand for this run: use another --out, or delete that folder.`);
     }
     if (previous.status !== 'interrupted') {
       options.log?.(`${unit.id}: reusing its ${previous.status} run`);
@@ -216,7 +211,7 @@ async function trainUnit(
 }
 
 /** The conformance tier for the models of these units, each checked with its first seed. */
-function conformanceOf(units: readonly RunUnit[], settings: ResolvedSettings, data: TrainingData, fault: FaultName | undefined): Promise<ConformanceReport> {
+function conformanceOf(units: readonly RunUnit[], settings: Recipe, data: TrainingData, fault: FaultName | undefined): Promise<ConformanceReport> {
   const first = new Map<string, number>();
   for (const u of units) first.set(u.model, Math.min(first.get(u.model) ?? u.seed, u.seed));
   const models = [...first].map(([model, seed]) => ({ model, seed }));

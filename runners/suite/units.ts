@@ -9,6 +9,7 @@ import { UsageError } from '../errors.js';
 import { buildModel } from '../models/build.js';
 import { archFacts } from '../models/count.js';
 import { parseModelName } from '../models/names.js';
+import { isRecipe, Recipe, type Settings } from '../records/recipe.js';
 
 export interface RunUnit {
   /** Folder-safe and unique in the suite: "<model>-s<seed>". */
@@ -30,24 +31,11 @@ export interface Overrides {
   readonly evalEvery?: number;
 }
 
-/**
- * What determines the measurements, and so what a baseline must match: no
- * gating policy (read from the suite when comparing) and no data location
- * (the same data may live in another folder on another machine).
- */
-export type ResolvedSettings = Omit<TrainingPreset, 'models' | 'gateThroughput' | 'gatedErrors' | 'tolerance' | 'decidedBy' | 'shards'> & { readonly models: readonly string[]; readonly firstSeed?: number };
-
-/** Which models and seeds: a sample. Everything else in the settings decides what one run measures. */
-const SAMPLE_KEYS = new Set(['models', 'seeds', 'firstSeed']);
-
-/**
- * The settings that decide the distribution of one run's measurements (the
- * recipe), without which models and seeds were sampled: a baseline is
- * comparable with results when these are equal.
- */
-export function recipeSettings(settings: Record<string, unknown>): string {
-  return JSON.stringify(Object.fromEntries(Object.entries(settings).filter(([k]) => !SAMPLE_KEYS.has(k)).sort(([a], [b]) => a.localeCompare(b))));
-}
+/** A preset's recipe fields: what Recipe (records/recipe.ts) records of it. */
+type PresetRecipe = Omit<TrainingPreset, 'models' | 'gateThroughput' | 'gatedErrors' | 'tolerance' | 'decidedBy' | 'shards'>;
+// The recorded recipe and the preset cannot drift apart: each has exactly the other's fields.
+type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never] ? true : never;
+const _recipeMatchesPreset: SameKeys<PresetRecipe, Omit<Recipe, 'models' | 'firstSeed'>> = true;
 
 /** A training suite's preset, or a usage error naming the ones it has. */
 export function presetOf(suite: TrainingSuite, preset: PresetName): TrainingPreset {
@@ -57,27 +45,35 @@ export function presetOf(suite: TrainingSuite, preset: PresetName): TrainingPres
   throw new UsageError(`suite ${suite.name} has no preset "${preset}"; its presets: ${has.join(', ')}`);
 }
 
-export function resolveSettings(suite: Suite, preset: PresetName, overrides: Overrides): ResolvedSettings | { readonly models: readonly string[] } {
-  const models = overrides.models ?? (suite.kind === 'training' ? (presetOf(suite, preset).models ?? suite.models) : suite.models);
-  if (models.length === 0) throw new UsageError(`no models to run: --models takes a comma-separated list, e.g. resnet20,plain20`);
-  // Unknown models fail before any work; two names of one model would count its runs twice.
-  const canonical = models.map((m) => parseModelName(m).name);
-  const twice = canonical.filter((m, i) => canonical.indexOf(m) !== i);
-  if (twice.length > 0) throw new UsageError(`--models names ${[...new Set(twice)].join(', ')} more than once`);
-  if (suite.kind === 'architecture') return { models };
+/** A suite run's settings: the preset with the overrides (each checked once, where the command line parses it). */
+export function resolveSettings(suite: Suite, preset: PresetName, overrides: Overrides): Settings {
+  return suite.kind === 'training' ? resolveRecipe(suite, preset, overrides) : { models: checkedModels(overrides.models ?? suite.models) };
+}
+
+/** A training suite's recipe under a preset and overrides. */
+export function resolveRecipe(suite: TrainingSuite, preset: PresetName, overrides: Overrides): Recipe {
   const base = presetOf(suite, preset);
-  for (const [name, value] of [['--seeds', overrides.seeds], ['--first-seed', overrides.firstSeed], ['--iterations', overrides.iterations], ['--eval-every', overrides.evalEvery]] as const) {
-    if (value !== undefined && (!Number.isSafeInteger(value) || value < 1)) throw new UsageError(`${name} takes a positive whole number`);
-  }
+  const models = checkedModels(overrides.models ?? base.models ?? suite.models);
   const { models: _models, gateThroughput: _policy, gatedErrors: _gated, tolerance: _tolerance, decidedBy: _decidedBy, shards: _shards, ...rest } = base;
-  return {
+  const recipe = Recipe.safeParse({
     ...rest,
     models,
     ...(overrides.seeds !== undefined ? { seeds: overrides.seeds } : {}),
     ...(overrides.firstSeed !== undefined && overrides.firstSeed !== 1 ? { firstSeed: overrides.firstSeed } : {}),
     ...(overrides.iterations !== undefined ? { iterations: overrides.iterations } : {}),
     ...(overrides.evalEvery !== undefined ? { evalEvery: overrides.evalEvery } : {}),
-  };
+  });
+  if (!recipe.success) throw new UsageError(`not a recipe of ${suite.name} at ${preset}: ${recipe.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return recipe.data;
+}
+
+/** Unknown models fail before any work; two names of one model would count its runs twice. */
+function checkedModels(models: readonly string[]): string[] {
+  if (models.length === 0) throw new UsageError(`no models to run: --models takes a comma-separated list, e.g. resnet20,plain20`);
+  const canonical = models.map((m) => parseModelName(m).name);
+  const twice = canonical.filter((m, i) => canonical.indexOf(m) !== i);
+  if (twice.length > 0) throw new UsageError(`--models names ${[...new Set(twice)].join(', ')} more than once`);
+  return [...models];
 }
 
 /** The model to build for a paper model under a preset width. */
@@ -87,10 +83,11 @@ export function presetModel(paperModel: string, width: number | undefined): stri
   return parseModelName(`${spec.name}-w${width}`).name;
 }
 
-export function expandUnits(settings: ResolvedSettings | { readonly models: readonly string[] }): RunUnit[] {
-  const seeds = 'seeds' in settings ? settings.seeds : 1;
-  const first = 'firstSeed' in settings ? (settings.firstSeed ?? 1) : 1;
-  const width = 'width' in settings ? settings.width : undefined;
+export function expandUnits(settings: Settings): RunUnit[] {
+  const recipe = isRecipe(settings) ? settings : undefined;
+  const seeds = recipe?.seeds ?? 1;
+  const first = recipe?.firstSeed ?? 1;
+  const width = recipe?.width;
   return settings.models.flatMap((paperModel) => {
     const model = presetModel(paperModel, width);
     return Array.from({ length: seeds }, (_, i) => ({ id: `${model}-s${first + i}`, model, paperModel: parseModelName(paperModel).name, seed: first + i }));

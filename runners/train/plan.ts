@@ -11,7 +11,7 @@ import { rng } from '../data/rng.js';
 import type { TrainingData } from '../data/source.js';
 import { buildModel, type BuiltModel } from '../models/build.js';
 import type { ArchSpec } from '../models/spec.js';
-import { type FaultEffects, type FaultName, faultEffects } from './faults.js';
+import { type FaultEffects, type FaultName, faultEffects } from '../records/faults.js';
 import { CIFAR_SCHEDULE, CIFAR_WARMUP, IMAGENET_PLATEAU_SCHEDULE, IMAGENET_STEP_SCHEDULE, type Schedule, SGD_RECIPE, scheduleFor } from './schedule.js';
 
 export interface TrainingPlan {

@@ -22,10 +22,12 @@ import { buildModel, type BuiltModel, decayedWeights } from '../models/build.js'
 import { archFacts } from '../models/count.js';
 import { parseModelName } from '../models/names.js';
 import type { ArchSpec } from '../models/spec.js';
+import { type Aspect, aspect, describeDifferences, differences } from '../records/differences.js';
+import type { FaultName } from '../records/faults.js';
+import { CPU, NUMERICS_ENVIRONMENT } from '../records/identity.js';
+import { type FinalMetrics, identityOfSegment, type MachineSegment, RUN_SCHEMA_VERSION, RunRecord, type TestPoint, type TrainPoint } from '../records/run-record.js';
 import { type Checkpoint, readCheckpoint, type SavedTensor, writeCheckpoint } from './checkpoint.js';
-import type { FaultName } from './faults.js';
 import { lockRunFolder } from './lock.js';
-import { type FinalMetrics, type MachineSegment, RUN_SCHEMA_VERSION, RunRecord, type TestPoint, type TrainPoint } from './record.js';
 import { buildPlanned, evaluationLogits, planRun, preparedBatch, type TrainingPlan } from './plan.js';
 import { learningRate, onPlateau, type Schedule } from './schedule.js';
 import { Sgd } from './sgd.js';
@@ -100,6 +102,28 @@ interface RunRecipe {
   readonly logEvery: number;
   readonly evalEvery: number;
 }
+
+/** A checkpoint continues one run: this model, seed, data and fault. */
+const CHECKPOINT_RUN: readonly Aspect<Pick<CheckpointHeader, 'model' | 'seed' | 'dataset' | 'fault'>>[] = [
+  aspect('model', (h) => h.model),
+  aspect('seed', (h) => h.seed),
+  aspect('dataset', (h) => h.dataset),
+  aspect('fault', (h) => h.fault),
+];
+
+/** A resume continues the run it was started as: these must not change. */
+const RESUMED_RECIPE: readonly Aspect<RunRecipe>[] = (
+  [
+    ['iterations', 'iterations'],
+    ['batch size', 'batchSize'],
+    ['base learning rate', 'baseLearningRate'],
+    ['schedule', 'schedule'],
+    ['training images', 'trainImages'],
+    ['test images', 'testImages'],
+    ['log interval', 'logEvery'],
+    ['eval interval', 'evalEvery'],
+  ] as const satisfies readonly (readonly [string, keyof RunRecipe])[]
+).map(([name, key]) => aspect(name, (r: RunRecipe) => r[key]));
 
 function recipeOf(options: TrainOptions, schedule: Schedule): RunRecipe {
   return {
@@ -240,17 +264,14 @@ function startSession(options: TrainOptions, spec: ArchSpec, checkpointPath: str
 
   const saved = readCheckpoint<CheckpointHeader>(checkpointPath);
   const h = saved.header;
-  if (h.model !== spec.name || h.seed !== options.seed || h.dataset !== data.name || (h.fault ?? null) !== (fault ?? null)) {
-    const what = (m: string, seed: number, d: string, f: FaultName | null | undefined) => `${m}, seed ${seed}, ${d}${f ? `, fault ${f}` : ''}`;
-    throw new InputError(`the checkpoint in ${options.outDir} is for ${what(h.model, h.seed, h.dataset, h.fault)}; asked for ${what(spec.name, options.seed, data.name, fault)}.`);
-  }
+  const otherRun = differences({ ...h, fault: h.fault ?? null }, { ...h, model: spec.name, seed: options.seed, dataset: data.name, fault: fault ?? null }, CHECKPOINT_RUN);
+  if (otherRun.length > 0) throw new InputError(`the checkpoint in ${options.outDir} is of another run: ${describeDifferences(otherRun, 'in it', 'asked')}.`);
   if (!Number.isSafeInteger(h.iteration) || h.iteration < 0 || h.iteration > options.iterations) {
     throw new InputError(`the checkpoint in ${options.outDir} is at iteration ${h.iteration}, outside 0…${options.iterations}: it is not a checkpoint of this run.`);
   }
   if (h.recipe) {
-    const now = recipeOf(options, schedule);
-    const changed = (Object.keys(now) as (keyof RunRecipe)[]).filter((k) => now[k] !== h.recipe![k]).map((k) => `${k} ${String(h.recipe![k])} → ${String(now[k])}`);
-    if (changed.length > 0) throw new InputError(`--resume continues a run with its own settings, but these differ: ${changed.join('; ')}. Resume with the original settings, or start a new run in another --out.`);
+    const changed = differences(h.recipe, recipeOf(options, schedule), RESUMED_RECIPE);
+    if (changed.length > 0) throw new InputError(`--resume continues a run with its own settings, but these differ: ${describeDifferences(changed, 'when started', 'now')}. Resume with the original settings, or start a new run in another --out.`);
   }
   const byName = restoreWeights(built, saved, checkpointPath);
   for (const v of session.variables) {
@@ -262,7 +283,7 @@ function startSession(options: TrainOptions, spec: ArchSpec, checkpointPath: str
   const machines = h.machines ?? [machineSegment(options.backend, 0)];
   const here = machineSegment(options.backend, h.iteration);
   const last = machines.at(-1)!;
-  const moved = !sameMachine(last, here);
+  const moved = differences(identityOfSegment(last), identityOfSegment(here), [...CPU, NUMERICS_ENVIRONMENT]).length > 0;
   if (moved) log(`${spec.name}: resumed on another machine (${here.cpuModel}, ${here.cpus} cores, ${JSON.stringify(here.env)}; before: ${last.cpuModel}, ${last.cpus} cores, ${JSON.stringify(last.env)}): it completes, but can no longer replay a baseline`);
   return { ...session, state: { ...h, window: h.window ?? EMPTY_WINDOW, recipe: h.recipe ?? recipeOf(options, schedule), machines: moved ? [...machines, here] : machines } };
 }
@@ -271,8 +292,6 @@ function machineSegment(backend: BackendInfo, fromIteration: number): MachineSeg
   return { fromIteration, cpuModel: backend.cpuModel, cpus: backend.cpuCores, cpuFeatures: [...backend.cpuFeatures], env: { ...backend.env } };
 }
 
-const sameMachine = (a: MachineSegment, b: MachineSegment) =>
-  a.cpuModel === b.cpuModel && a.cpus === b.cpus && JSON.stringify(a.cpuFeatures) === JSON.stringify(b.cpuFeatures) && JSON.stringify(Object.entries(a.env).sort()) === JSON.stringify(Object.entries(b.env).sort());
 
 function saveCheckpoint(path: string, session: Session): void {
   writeCheckpoint(path, {
@@ -490,7 +509,7 @@ function runRecord(r: {
       checkpointEvery: options.checkpointEvery,
     },
     architecture: { layers: r.facts.layers, trainableParams: r.facts.trainableParams, multiplyAdds: r.facts.multiplyAdds, inputSize: data.side, classes: data.classes },
-    backend: { name: options.backend.choice, device: options.backend.device, versions: options.backend.versions },
+    backend: { name: options.backend.name, device: options.backend.device, versions: options.backend.versions },
     host: {
       cpuModel: options.backend.cpuModel,
       gpuModel: options.backend.gpuModel,

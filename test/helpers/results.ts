@@ -2,10 +2,11 @@
 import type { Suite } from '../../suites/define.js';
 import { recordBaseline } from '../../runners/compare/baseline.js';
 import type { ConformanceReport } from '../../runners/conformance/check.js';
-import { ResultSet } from '../../runners/suite/results.js';
+import { ResultSet } from '../../runners/records/results.js';
 import type { BackendChoice } from '../../runners/backend.js';
-import { expandUnits, type ResolvedSettings, resolveSettings } from '../../runners/suite/units.js';
-import type { RunRecord } from '../../runners/train/record.js';
+import { expandUnits, resolveSettings } from '../../runners/suite/units.js';
+import { type Recipe } from '../../runners/records/recipe.js';
+import type { RunRecord } from '../../runners/records/run-record.js';
 
 export interface FakeRun {
   readonly testError: number;
@@ -25,7 +26,7 @@ function record(model: string, seed: number, run: FakeRun, backend: BackendChoic
     seed,
     config: { batchSize, iterations, schedule: { baseLearningRate: 0.1, milestones: [iterations / 2, (3 * iterations) / 4], iterations }, momentum: 0.9, weightDecay: 1e-4, logEvery: 10, evalEvery: 40, checkpointEvery: 40 },
     architecture: { layers: 20, trainableParams: 1000, multiplyAdds: 1e6, inputSize: 32, classes: 10 },
-    backend: { name: backend, device: 'cpu', versions: {} },
+    backend: { name: backend, device: 'cpu' as const, versions: {} },
     host: { cpuModel: 'test cpu', cpus: 2, memoryBytes: 1, platform: 'linux x64', node: 'v20' },
     git: null,
     startedAt: '2026-01-01T00:00:00Z',
@@ -69,7 +70,7 @@ export function fakeResults(suite: Suite, preset: 'smoke' | 'nightly', runs: Rec
     wallSeconds: 1,
     runs: units
       .filter((u) => runs[u.paperModel]![u.seed - 1] !== undefined)
-      .map((u) => ({ unit: u, dir: `runs/${u.id}`, record: record(u.model, u.seed, runs[u.paperModel]![u.seed - 1]!, backend, settings as ResolvedSettings) })),
+      .map((u) => ({ unit: u, dir: `runs/${u.id}`, record: record(u.model, u.seed, runs[u.paperModel]![u.seed - 1]!, backend, settings as Recipe) })),
     architecture: [],
     ...(conformance === 'missing' ? {} : { conformance: conformance === undefined ? passingConformance(models) : conformance }),
   });

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { readVersionedJson } from '../json.js';
 import { FAULT_NAMES } from './faults.js';
+import { BACKEND_CHOICES, type BackendRecord } from './identity.js';
 
 export const RUN_SCHEMA_VERSION = 1 as const;
 
@@ -57,7 +58,7 @@ const Common = z.object({
     checkpointEvery: z.number().int(),
   }),
   architecture: z.object({ layers: z.number().int(), trainableParams: z.number().int(), multiplyAdds: z.number(), inputSize: z.number().int(), classes: z.number().int() }),
-  backend: z.object({ name: z.string(), device: z.string(), versions: z.record(z.string(), z.string()) }),
+  backend: z.object({ name: z.enum(BACKEND_CHOICES), device: z.enum(['cpu', 'gpu']), versions: z.record(z.string(), z.string()) }),
   host: z.object({
     cpuModel: z.string(),
     gpuModel: z.string().nullable().optional(),
@@ -122,4 +123,26 @@ export type TestPoint = z.infer<typeof TestPoint>;
 
 export function readRunRecord(path: string): RunRecord {
   return readVersionedJson(path, RunRecord, RUN_SCHEMA_VERSION, 'run record');
+}
+
+/**
+ * The run's machine-and-numerics identity in the one shape results and
+ * baselines keep (BackendRecord). The file keeps it as `backend` and `host`,
+ * cores as `cpus`, as version 1 of the schema wrote it.
+ */
+export function identityOfRun(record: Pick<RunRecord, 'backend' | 'host'>): BackendRecord {
+  const { backend, host } = record;
+  return {
+    ...backend,
+    gpuModel: host.gpuModel ?? null,
+    cpuModel: host.cpuModel,
+    cpuCores: host.cpus,
+    ...(host.cpuFeatures ? { cpuFeatures: host.cpuFeatures } : {}),
+    ...(host.env ? { env: host.env } : {}),
+  };
+}
+
+/** A resumed run's machine segment in the same shape's CPU fields. */
+export function identityOfSegment(segment: MachineSegment): Pick<BackendRecord, 'cpuModel' | 'cpuCores' | 'cpuFeatures' | 'env'> {
+  return { cpuModel: segment.cpuModel, cpuCores: segment.cpus, cpuFeatures: segment.cpuFeatures, env: segment.env };
 }

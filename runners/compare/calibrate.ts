@@ -8,13 +8,13 @@
 import { join } from 'node:path';
 import type { PresetName, Suite } from '../../suites/define.js';
 import type { BackendInfo } from '../backend.js';
-import type { Baseline } from '../compare/baseline.js';
-import { type Comparison, compare } from '../compare/compare.js';
-import type { FaultName } from '../train/faults.js';
+import type { Baseline } from '../records/baseline.js';
+import { type Comparison, compare } from './compare.js';
+import type { FaultName } from '../records/faults.js';
 import type { ProgressEvent } from '../train/train.js';
-import type { ResultSet } from './results.js';
-import { runSuite } from './run.js';
-import type { RunUnit } from './units.js';
+import type { ResultSet } from '../records/results.js';
+import { runSuite } from '../suite/run.js';
+import type { RunUnit } from '../suite/units.js';
 
 export interface CalibrationOptions {
   readonly suite: Suite;
@@ -52,11 +52,11 @@ export interface CalibrationRow {
 
 export async function calibrate(options: CalibrationOptions): Promise<CalibrationRow[]> {
   const { suite, preset, baseline } = options;
-  const settings = baseline.data.settings as { models?: string[]; seeds?: number; firstSeed?: number; iterations?: number; evalEvery?: number };
-  const seeds = options.seeds ?? settings.seeds ?? 1;
+  const settings = baseline.data.settings;
+  const seeds = options.seeds ?? settings.seeds;
   const models = options.models ?? settings.models;
   const recorded = Object.values(baseline.data.metrics).flatMap((m) => Object.values(m).flatMap((s) => s.values?.map((v) => v.seed) ?? []));
-  const firstFree = Math.max(seeds, (settings.firstSeed ?? 1) + (settings.seeds ?? 1) - 1, ...recorded) + 1;
+  const firstFree = Math.max(seeds, (settings.firstSeed ?? 1) + settings.seeds - 1, ...recorded) + 1;
   const plan: { name: string; fault: FaultName | null; firstSeed: number }[] = [
     ...Array.from({ length: options.reruns }, (_, k) => ({ name: `clean rerun ${k + 1}`, fault: null, firstSeed: firstFree + k * seeds })),
     ...options.faults.map((fault) => ({ name: fault, fault, firstSeed: 1 })),
@@ -68,7 +68,7 @@ export async function calibrate(options: CalibrationOptions): Promise<Calibratio
     const results = await runSuite({
       suite,
       preset,
-      overrides: { ...(models ? { models } : {}), ...(settings.iterations ? { iterations: settings.iterations } : {}), ...(settings.evalEvery ? { evalEvery: settings.evalEvery } : {}), seeds, firstSeed: step.firstSeed },
+      overrides: { models, iterations: settings.iterations, evalEvery: settings.evalEvery, seeds, firstSeed: step.firstSeed },
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
       shard: { index: 1, count: 1 },
       outDir: join(options.outDir, step.fault ?? `clean-${step.firstSeed}`),

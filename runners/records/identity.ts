@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { z } from 'zod';
+import { type Aspect, aspect, differences } from './differences.js';
 
 /** The concrete backends a run can record (names that also become file names: no other value is accepted). */
 export const BACKEND_CHOICES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
@@ -102,28 +103,43 @@ export function shortCpu(b: Pick<BackendRecord, 'cpuModel' | 'cpuCores' | 'cpuFe
   return `${b.cpuModel}, ${b.cpuCores ?? '?'} cores, ${widest}`;
 }
 
-/** Same device for timing: the same CPU identity (model, cores, extensions) and the same GPU. Unknown never matches. */
-export function sameDevice(a: BackendRecord, b: BackendRecord): boolean {
-  return (
-    a.device === b.device &&
-    a.gpuModel === b.gpuModel &&
-    a.cpuModel === b.cpuModel &&
-    a.cpuCores !== undefined &&
-    a.cpuCores === b.cpuCores &&
-    a.cpuFeatures !== undefined &&
-    JSON.stringify(a.cpuFeatures) === JSON.stringify(b.cpuFeatures)
-  );
-}
+/** The CPU a measurement ran on: what a resumed run's machine segments keep. */
+type CpuFields = Pick<BackendRecord, 'cpuModel' | 'cpuCores' | 'cpuFeatures' | 'env'>;
+
+/** The build: the same backend at the same versions. */
+export const BUILD: readonly Aspect<BackendRecord>[] = [aspect('backend', (b) => b.name), aspect('versions', (b) => b.versions)];
+
+/** The CPU identity: model, cores and the vector extensions that decide which kernels run. */
+export const CPU_MODEL: Aspect<CpuFields> = aspect('CPU', (b) => b.cpuModel);
+export const CPU: readonly Aspect<CpuFields>[] = [CPU_MODEL, aspect('cores', (b) => b.cpuCores), aspect('CPU extensions', (b) => b.cpuFeatures)];
+
+/** The variables that change native kernels or threading (NUMERICS_ENV). */
+export const NUMERICS_ENVIRONMENT: Aspect<CpuFields> = aspect('numerics environment', (b) => b.env);
+
+/** CPU or GPU, and which GPU. */
+export const ACCELERATOR: readonly Aspect<BackendRecord>[] = [aspect('device', (b) => b.device), aspect('GPU', (b) => b.gpuModel)];
+
+/** What throughput may be compared across: the same CPU identity and the same GPU. */
+export const DEVICE: readonly Aspect<BackendRecord>[] = [...ACCELERATOR, ...CPU];
+
+/** Everything a measurement depends on besides the code: build, device and numerics environment. */
+export const WHOLE_IDENTITY: readonly Aspect<BackendRecord>[] = [...BUILD, ...DEVICE, NUMERICS_ENVIRONMENT];
 
 /**
- * Same numerics: the same computation, so the same seed gives the same run
- * bit for bit. wasm and cpu are IEEE-exact JavaScript/WebAssembly whatever
- * the CPU; native TensorFlow depends on the CPU, its threads and environment.
+ * What decides the numbers a seed gives: the build, and for native
+ * TensorFlow the device and its numerics environment too. wasm and cpu are
+ * IEEE-exact JavaScript/WebAssembly whatever the CPU.
  */
-export function sameNumerics(a: BackendRecord, b: BackendRecord): boolean {
-  if (a.name !== b.name || JSON.stringify(sortKeys(a.versions)) !== JSON.stringify(sortKeys(b.versions))) return false;
-  if (a.name === 'wasm' || a.name === 'cpu') return true;
-  return sameDevice(a, b) && a.env !== undefined && JSON.stringify(sortKeys(a.env)) === JSON.stringify(sortKeys(b.env ?? {})) && b.env !== undefined;
+export function numericsAspects(name: BackendRecord['name']): readonly Aspect<BackendRecord>[] {
+  return isNativeBackend(name) ? [...BUILD, ...DEVICE, NUMERICS_ENVIRONMENT] : BUILD;
 }
 
-const sortKeys = (r: Record<string, string>) => Object.fromEntries(Object.entries(r).sort(([x], [y]) => x.localeCompare(y)));
+/** Same device for timing (DEVICE). Unknown never matches. */
+export function sameDevice(a: BackendRecord, b: BackendRecord): boolean {
+  return differences(a, b, DEVICE).length === 0;
+}
+
+/** Same numerics: the same computation, so the same seed gives the same run bit for bit. */
+export function sameNumerics(a: BackendRecord, b: BackendRecord): boolean {
+  return differences(a, b, numericsAspects(a.name)).length === 0;
+}

@@ -1,0 +1,102 @@
+/**
+ * The records contract: one question, "is this the same computation?", asked
+ * one way (differences over named aspects) by every check between stages.
+ */
+import test from 'ava';
+import cifar10Depth from '../suites/cifar10-depth.js';
+import { appendBaseline } from '../runners/compare/baseline.js';
+import { compare } from '../runners/compare/compare.js';
+import { InputError } from '../runners/errors.js';
+import { aspect, describeDifferences, differences } from '../runners/records/differences.js';
+import { type BackendRecord, sameDevice, sameNumerics, WHOLE_IDENTITY } from '../runners/records/identity.js';
+import { isRecipe, RECIPE, Recipe } from '../runners/records/recipe.js';
+import type { ResultSet } from '../runners/records/results.js';
+import { identityOfRun } from '../runners/records/run-record.js';
+import { checkConsistency, mergeResults } from '../runners/suite/results.js';
+import { baselineFrom, fakeResults } from './helpers/results.js';
+
+const XEON: BackendRecord = { name: 'tensorflow', device: 'cpu', versions: { tensorflow: '2.21.0' }, cpuModel: 'Xeon', gpuModel: null, cpuCores: 2, cpuFeatures: ['avx2', 'avx512f'], env: { TF_ENABLE_ONEDNN_OPTS: '1' } };
+const AVX2_ONLY: BackendRecord = { ...XEON, env: { ...XEON.env, ONEDNN_MAX_CPU_ISA: 'AVX2' } };
+const on = (results: ResultSet, backend: BackendRecord): ResultSet => ({
+  ...results,
+  backend,
+  runs: results.runs.map((r) => ({ ...r, record: { ...r.record, backend: { name: backend.name, device: backend.device, versions: backend.versions }, host: { ...r.record.host, cpuModel: backend.cpuModel, cpus: backend.cpuCores!, cpuFeatures: [...backend.cpuFeatures!], env: backend.env! } } })),
+});
+
+test('differences name each aspect that differs, compare values whatever their key order, and never match an unknown value', (t) => {
+  const aspects = [aspect('env', (x: { env?: Record<string, string> }) => x.env)];
+  t.deepEqual(differences({ env: { a: '1', b: '2' } }, { env: { b: '2', a: '1' } }, aspects), []);
+  t.deepEqual(differences({ env: { a: '1' } }, { env: { a: '2' } }, aspects), [{ aspect: 'env', theirs: '{"a":"1"}', ours: '{"a":"2"}' }]);
+  t.deepEqual(differences({}, {}, aspects), [{ aspect: 'env', theirs: 'unknown', ours: 'unknown' }], 'nobody recorded it: not the same');
+  t.deepEqual(differences({}, {}, aspects, { unknown: 'is a value' }), [], 'recorded alike');
+  t.deepEqual(differences({}, { env: {} }, aspects, { unknown: 'is a value' }).length, 1, 'unknown is not empty');
+  t.is(describeDifferences(differences({ env: { a: '1' } }, { env: { a: '2' } }, aspects)), 'env {"a":"1"} there, {"a":"2"} now');
+});
+
+test('the machine identity: a numerics variable is another identity on native TensorFlow, not on wasm; cores and extensions decide the device', (t) => {
+  t.true(sameNumerics(XEON, { ...XEON }));
+  t.false(sameNumerics(XEON, AVX2_ONLY));
+  t.true(sameDevice(XEON, AVX2_ONLY), 'same CPU: throughput compares');
+  t.false(sameDevice(XEON, { ...XEON, cpuCores: 4 }));
+  t.false(sameDevice(XEON, { ...XEON, cpuFeatures: ['avx2'] }));
+  const wasm = { ...XEON, name: 'wasm' as const, versions: { wasm: '4.22.0' } };
+  t.true(sameNumerics(wasm, { ...wasm, cpuModel: 'EPYC', env: {} }), 'IEEE-exact whatever the CPU');
+  t.false(sameNumerics(wasm, { ...wasm, versions: { wasm: '4.23.0' } }));
+  const { cpuFeatures: _dropped, ...unknownExtensions } = XEON;
+  t.false(sameDevice(unknownExtensions, unknownExtensions), 'extensions nobody recorded never match');
+});
+
+test("a run record's identity reads as the one shape results and baselines keep", (t) => {
+  const run = on(fakeResults(cifar10Depth, 'nightly', { resnet20: [{ testError: 0.4 }] }), XEON).runs[0]!.record;
+  t.deepEqual(identityOfRun(run), XEON);
+});
+
+test('the recipe is typed: unknown fields and a non-recipe are refused; its aspects leave out the sample (models, seeds, first seed)', (t) => {
+  const nightly = fakeResults(cifar10Depth, 'nightly', { resnet20: [{ testError: 0.4 }] }).settings;
+  t.true(isRecipe(nightly));
+  t.false(Recipe.safeParse({ ...nightly, learningRate: 0.2 }).success, 'a field nobody reads would pass unseen');
+  t.false(Recipe.safeParse({ ...nightly, iterations: 0 }).success);
+  t.deepEqual(differences(nightly, { ...nightly, seeds: 99, models: ['resnet56'], firstSeed: 5 } as typeof nightly, RECIPE), []);
+  t.deepEqual(
+    differences(nightly, { ...nightly, iterations: 4000 } as typeof nightly, RECIPE).map((d) => d.aspect),
+    ['iterations'],
+  );
+  t.deepEqual(differences(nightly, { ...nightly, width: 4 } as typeof nightly, RECIPE).map((d) => `${d.aspect} ${d.theirs} → ${d.ours}`), ['width none → 4'], "an absent width is the paper's, a value");
+});
+
+test('a baseline pools only seeds of the same computation: another numerics environment is refused, naming it', (t) => {
+  const existing = baselineFrom(cifar10Depth, on(fakeResults(cifar10Depth, 'nightly', { resnet20: [{ testError: 0.4 }, { testError: 0.41 }] }), XEON)).data;
+  // Seed 3 alone, as `run --first-seed 3 --seeds 1` records it.
+  const three = fakeResults(cifar10Depth, 'nightly', { resnet20: [{ testError: 0.4 }, { testError: 0.41 }, { testError: 0.42 }] });
+  const seed3 = (backend: BackendRecord) => on({ ...three, settings: { ...three.settings, seeds: 1, firstSeed: 3 } as ResultSet['settings'], expectedUnits: three.expectedUnits.slice(2), runs: three.runs.slice(2) }, backend);
+  const added = baselineFrom(cifar10Depth, seed3(AVX2_ONLY)).data;
+  t.throws(() => appendBaseline(existing, added, 'b.json'), { instanceOf: InputError, message: /cannot pool into b\.json: numerics environment \{"TF_ENABLE_ONEDNN_OPTS":"1"\} there, \{"ONEDNN_MAX_CPU_ISA":"AVX2","TF_ENABLE_ONEDNN_OPTS":"1"\} in these results/ });
+  const sameMachine = baselineFrom(cifar10Depth, seed3(XEON)).data;
+  t.is(appendBaseline(existing, sameMachine, 'b.json').metrics.resnet20!.testError!.n, 3);
+});
+
+test('shards from two machines merge only when asked, list each machine, and then neither replay nor gate throughput', (t) => {
+  const all = fakeResults(cifar10Depth, 'nightly', { resnet20: [{ testError: 0.4 }, { testError: 0.41 }] });
+  const one = on({ ...all, shards: { count: 2, included: [1] }, runs: all.runs.slice(0, 1) }, XEON);
+  const two = on({ ...all, shards: { count: 2, included: [2] }, runs: all.runs.slice(1) }, AVX2_ONLY);
+  t.throws(() => mergeResults([{ path: 'a', results: one }, { path: 'b', results: two }]), { instanceOf: InputError, message: /different machines \(numerics environment .*\)\. Pass --mixed-machines/ });
+  const merged = mergeResults([{ path: 'a', results: one }, { path: 'b', results: two }], true);
+  t.deepEqual(merged.machines, [XEON, AVX2_ONLY]);
+  t.notThrows(() => checkConsistency(merged, cifar10Depth), 'each run is one of the machines');
+  t.false(sameNumerics(merged.backend, XEON) || sameDevice(merged.backend, XEON), 'the merged identity matches no machine');
+  const foreign = { ...merged, runs: merged.runs.map((r) => ({ ...r, record: { ...r.record, host: { ...r.record.host, cpuModel: 'EPYC' } } })) };
+  t.throws(() => checkConsistency(foreign, cifar10Depth), { instanceOf: InputError, message: /CPU EPYC in the record/ });
+  const baseline = baselineFrom(cifar10Depth, on(all, XEON));
+  t.true(compare(merged, cifar10Depth, baseline).rows.every((r) => !/identical seed for seed/.test(r.why)), 'no replay');
+});
+
+test('merged shards of one machine keep its identity', (t) => {
+  const all = on(fakeResults(cifar10Depth, 'nightly', { resnet20: [{ testError: 0.4 }, { testError: 0.41 }] }), XEON);
+  const merged = mergeResults([
+    { path: 'a', results: { ...all, shards: { count: 2, included: [1] }, runs: all.runs.slice(0, 1) } },
+    { path: 'b', results: { ...all, shards: { count: 2, included: [2] }, runs: all.runs.slice(1) } },
+  ]);
+  t.deepEqual(merged.backend, XEON);
+  t.is(merged.machines, undefined);
+  t.true(differences(merged.backend, XEON, WHOLE_IDENTITY).length === 0);
+});
