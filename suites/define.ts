@@ -3,11 +3,9 @@
  * which paper numbers (looked up in baselines/paper.json by model and metric),
  * which claims. Runners execute them; nothing here runs anything.
  */
-import type { DatasetName } from '../runners/records/recipe.js';
+import type { DatasetName, PresetName } from '../runners/records/recipe.js';
 
-/** Smallest first. Every training suite has smoke, nightly and full; `reduced` only where a suite defines it. */
-export const PRESETS = ['smoke', 'nightly', 'reduced', 'full'] as const;
-export type PresetName = (typeof PRESETS)[number];
+/** Every training suite has smoke, nightly and full; `reduced` only where a suite defines it. */
 type OptionalPreset = 'reduced';
 
 /** Metrics a training run yields (run.json `metrics`, plus throughput and Fig. 7). */

@@ -6,7 +6,8 @@
  */
 import test from 'ava';
 import { SUITES } from '../suites/index.js';
-import { checkConformance, conformancePassed, type ConformanceReport } from '../runners/conformance/check.js';
+import { checkConformance } from '../runners/conformance/check.js';
+import { conformancePassed, type ConformanceReport } from '../runners/records/conformance.js';
 import { hasModelFixture, twinOf } from '../runners/conformance/fixtures.js';
 import { FAULT_NAMES, type FaultName } from '../runners/records/faults.js';
 import { useBackend } from './helpers/backend.js';

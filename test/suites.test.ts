@@ -1,7 +1,7 @@
 /** Suites as data, units, shards and merging. */
 import test from 'ava';
 import { listSuites } from '../runners/commands/list.js';
-import { PRESETS } from '../suites/define.js';
+import { PRESETS } from '../runners/records/recipe.js';
 import { SUITES } from '../suites/index.js';
 import cifar10Depth from '../suites/cifar10-depth.js';
 import { InputError, UsageError } from '../runners/errors.js';

@@ -1,7 +1,7 @@
 /** `resnet-repro calibrate`: the gate measured against clean reruns and planted faults. */
 import { join } from 'node:path';
 import { Option } from 'commander';
-import type { PresetName } from '../../suites/define.js';
+import type { PresetName } from '../records/recipe.js';
 import { type BackendRequest, describeBackend, initBackend } from '../backend.js';
 import { defaultBaselinePath, readBaseline } from '../records/baseline.js';
 import { InputError, UsageError } from '../errors.js';

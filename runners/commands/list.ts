@@ -1,7 +1,6 @@
 /** `resnet-repro list`: the suites, their presets, and the data each preset needs. */
-import { PRESETS } from '../../suites/define.js';
+import { PRESETS, type DatasetName } from '../records/recipe.js';
 import { SUITES } from '../../suites/index.js';
-import type { DatasetName } from '../records/recipe.js';
 import type { RegisterCommand } from './options.js';
 
 /** What a preset's dataset asks of the user. */

@@ -6,7 +6,7 @@
  * on another machine never meets results it would have to refuse.
  */
 import { join } from 'node:path';
-import type { PresetName } from '../../suites/define.js';
+import type { PresetName } from '../records/recipe.js';
 import { SUITES } from '../../suites/index.js';
 import { describeBackend, initBackend, speedAdvice, type BackendRequest } from '../backend.js';
 import { EXIT_CODES, type Verdict } from '../compare/compare.js';

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import { formatDuration, formatShift, formatValue } from '../../reports/reporter.js';
 import { textTable } from '../../reports/text-table.js';
-import type { PresetName } from '../../suites/define.js';
+import type { PresetName } from '../records/recipe.js';
 import { defaultBaselinePath, readBaseline } from '../records/baseline.js';
 import { type Plan, planPreset } from '../compare/plan.js';
 import { InputError, UsageError } from '../errors.js';

@@ -1,6 +1,6 @@
 /** `resnet-repro run`: a suite (or one shard of it), then the comparison and the gate. */
 import { join } from 'node:path';
-import type { PresetName } from '../../suites/define.js';
+import type { PresetName } from '../records/recipe.js';
 import { describeBackend, initBackend, speedAdvice } from '../backend.js';
 import { runSuite } from '../suite/run.js';
 import { presetOf } from '../suite/units.js';

@@ -6,7 +6,8 @@
  * under the output, so an interrupted calibration continues where it stopped.
  */
 import { join } from 'node:path';
-import type { PresetName, Suite } from '../../suites/define.js';
+import type { PresetName } from '../records/recipe.js';
+import type { Suite } from '../../suites/define.js';
 import type { BackendInfo } from '../backend.js';
 import type { Baseline } from '../records/baseline.js';
 import { type Comparison, compare } from './compare.js';

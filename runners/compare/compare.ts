@@ -11,7 +11,7 @@
  * seeds say. Anything else is inconclusive, and the gate does not pass.
  */
 import { type Claim, METRICS, type Suite, type Tolerance, type TrainingMetric, type TrainingPreset } from '../../suites/define.js';
-import { type CheckKind, checkPassed, type ConformanceReport, tensorsCompared } from '../conformance/check.js';
+import { type CheckKind, checkPassed, type ConformanceReport, tensorsCompared } from '../records/conformance.js';
 import { InputError } from '../errors.js';
 import { type BackendRecord, BUILD, describeCpu, DEVICE, isNativeBackend, NUMERICS_ENVIRONMENT, sameDevice, sameNumerics, shortCpu } from '../records/identity.js';
 import { paperEntries, paperValue } from '../paper.js';

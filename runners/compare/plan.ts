@@ -6,7 +6,8 @@
  * the baseline's: the detectable effect of a comparison does not depend on the
  * values, only on σ and the counts.
  */
-import { METRICS, type PresetName, type TrainingMetric, type TrainingSuite } from '../../suites/define.js';
+import { METRICS, type TrainingMetric, type TrainingSuite } from '../../suites/define.js';
+import { type PresetName } from '../records/recipe.js';
 import { shortCpu } from '../records/identity.js';
 import { expandUnits, presetOf, resolveRecipe, shardUnits } from '../suite/units.js';
 import type { Baseline } from '../records/baseline.js';

@@ -13,11 +13,11 @@
  * Statistics cannot tell a fault from noise in a two-minute run; this can.
  */
 import * as tf from '@tensorflow/tfjs';
-import { z } from 'zod';
 import { InMemoryData } from '../data/source.js';
 import { perPixelMean, type ImageSet } from '../data/images.js';
 import { decayedWeights, type BuiltModel } from '../models/build.js';
 import { parseModelName } from '../models/names.js';
+import { type CheckKind, type ConformanceCheck, type ConformanceReport, checkPassed, type ModelConformance } from '../records/conformance.js';
 import type { FaultName } from '../records/faults.js';
 import { buildPlanned, planRun, preparedBatch, evaluationLogits, type TrainingPlan } from '../train/plan.js';
 import { learningRate, type Schedule } from '../train/schedule.js';
@@ -27,8 +27,6 @@ import { hasModelFixture, readModelFixture, readPipelineFixture, readSgdFixture,
 import { floats, fillOf, hashed, inTheirLayout, type Layout, relativeError, sketch, sketchError, SKETCH_DIRECTIONS, toOurLayout, uniform } from './hash.js';
 import { checkInitialisation, INIT_Z_BOUND } from './init.js';
 
-export const CHECK_KINDS = ['weights', 'logits-training', 'logits-evaluation', 'loss', 'gradients', 'updates', 'statistics', 'optimizer', 'pipeline-mean', 'pipeline-images', 'labels', 'initialisation'] as const;
-export type CheckKind = (typeof CHECK_KINDS)[number];
 
 /**
  * Per kind: what is measured, and the largest value that passes. Relative
@@ -77,38 +75,6 @@ const WEIGHT_ROUNDING = 1e-3;
 /** Failures kept per check, worst first: enough to name what broke. */
 const KEEP_FAILURES = 5;
 
-/** Non-finite measurements (NaN, ∞) are stored as null: JSON has no such numbers. */
-const Measured = z.number().nullable();
-
-export const ConformanceCheck = z.object({
-  kind: z.enum(CHECK_KINDS),
-  /** Tensors (or images, or labels) compared. */
-  tensors: z.number().int().nonnegative(),
-  tolerance: z.number(),
-  /** The entry closest to (or furthest beyond) its tolerance, which conditioning may raise above the kind's. */
-  worst: z.object({ tensor: z.string(), value: Measured, tolerance: z.number() }).nullable(),
-  failed: z.number().int().nonnegative(),
-  failures: z.array(z.object({ tensor: z.string(), value: Measured, tolerance: z.number(), detail: z.string().optional() })),
-});
-export type ConformanceCheck = z.infer<typeof ConformanceCheck>;
-
-export const ModelConformance = z.object({
-  /** The run's model, and the twin its fixture was made for. */
-  model: z.string(),
-  twin: z.string(),
-  /** The reference that made the twin's fixture; null when there is none (only the checks that need no fixture ran). */
-  reference: z.string().nullable(),
-  checks: z.array(ConformanceCheck),
-});
-export type ModelConformance = z.infer<typeof ModelConformance>;
-
-export const ConformanceReport = z.object({
-  models: z.array(ModelConformance),
-  /** Checks of the run as a whole: the input pipeline. */
-  run: z.array(ConformanceCheck),
-  seconds: z.number(),
-});
-export type ConformanceReport = z.infer<typeof ConformanceReport>;
 
 interface Entry {
   readonly tensor: string;
@@ -137,9 +103,6 @@ function checkOf(kind: CheckKind, entries: readonly Entry[]): ConformanceCheck {
   };
 }
 
-export const checkPassed = (c: ConformanceCheck): boolean => c.failed === 0;
-export const conformancePassed = (r: ConformanceReport): boolean => [...r.run, ...r.models.flatMap((m) => m.checks)].every(checkPassed);
-export const tensorsCompared = (r: ConformanceReport): number => [...r.run, ...r.models.flatMap((m) => m.checks)].reduce((n, c) => n + c.tensors, 0);
 
 /** The rate a plan's schedule gives at a step role (fixtures.ts StepRole). */
 export function rateAt(schedule: Schedule, role: StepRole): number {

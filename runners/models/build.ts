@@ -17,8 +17,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { FusedTrainingBatchNorm } from '../kernels/fused-batch-norm.js';
 import { GatedSum, ZeroPadShortcut } from './layers.js';
-import type { ArchSpec, HighwayNetSpec, StackedNetSpec } from './spec.js';
-import { BOTTLENECK_EXPANSION, HIGHWAY_GATE_BIAS } from './spec.js';
+import { type ArchSpec, type HighwayNetSpec, type StackedNetSpec, BOTTLENECK_EXPANSION, HIGHWAY_GATE_BIAS } from './spec.js';
 
 /** How a weighted layer counts: 'main' layers are the paper's depth. */
 export type LayerRole = 'main' | 'shortcut' | 'gate';

@@ -6,12 +6,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { PRESETS } from '../../suites/define.js';
+import { PRESETS, Recipe } from './recipe.js';
 import { writeFileAtomically } from '../files.js';
 import { readVersionedJson } from '../json.js';
 import { BASELINES_DIR } from '../paths.js';
 import { BackendRecord } from './identity.js';
-import { Recipe } from './recipe.js';
 import { pathNames, SUITE_NAME } from './results.js';
 import { summarize } from './summary.js';
 

@@ -7,6 +7,10 @@
 import { z } from 'zod';
 import { type Aspect, aspect } from './differences.js';
 
+/** The presets a recipe is named by (results, baselines and their folders), smallest first. */
+export const PRESETS = ['smoke', 'nightly', 'reduced', 'full'] as const;
+export type PresetName = (typeof PRESETS)[number];
+
 export const DATASETS = ['cifar10', 'synthetic', 'imagenet', 'imagenet-standin'] as const;
 export type DatasetName = (typeof DATASETS)[number];
 

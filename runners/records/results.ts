@@ -3,13 +3,12 @@
  * (run records inline) so that merge, compare and report need nothing else.
  */
 import { z } from 'zod';
-import { PRESETS } from '../../suites/define.js';
+import { PRESETS, Settings } from './recipe.js';
 import { InputError } from '../errors.js';
 import { readVersionedJson } from '../json.js';
-import { ConformanceReport } from '../conformance/check.js';
+import { ConformanceReport } from './conformance.js';
 import { BACKEND_CHOICES, BackendRecord } from './identity.js';
 import { FAULT_NAMES } from './faults.js';
-import { Settings } from './recipe.js';
 import { RunRecord } from './run-record.js';
 
 export const RESULTS_SCHEMA_VERSION = 1 as const;

@@ -4,7 +4,7 @@
  * (mergeResults). The schema is records/results.ts.
  */
 import type { Suite } from '../../suites/define.js';
-import type { ConformanceCheck } from '../conformance/check.js';
+import type { ConformanceCheck } from '../records/conformance.js';
 import { InputError } from '../errors.js';
 import { type Aspect, aspect, describeDifferences, differences } from '../records/differences.js';
 import { type BackendRecord, BUILD, CPU_MODEL, WHOLE_IDENTITY } from '../records/identity.js';

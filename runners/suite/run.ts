@@ -7,9 +7,11 @@
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import type { PresetName, Suite } from '../../suites/define.js';
+import { type PresetName, isRecipe, type Recipe, SETTINGS } from '../records/recipe.js';
+import type { Suite } from '../../suites/define.js';
 import { type BackendInfo, backendRecord } from '../backend.js';
-import { checkConformance, conformancePassed, type ConformanceReport, tensorsCompared } from '../conformance/check.js';
+import { checkConformance } from '../conformance/check.js';
+import { conformancePassed, type ConformanceReport, tensorsCompared } from '../records/conformance.js';
 import { openDataset, prepareDataset } from '../data/datasets.js';
 import type { TrainingData } from '../data/source.js';
 import { InputError } from '../errors.js';
@@ -23,7 +25,6 @@ import { type Aspect, aspect, type Difference, describeDifferences, differences 
 import type { FaultName } from '../records/faults.js';
 import { ACCELERATOR, BUILD, WHOLE_IDENTITY } from '../records/identity.js';
 import { DATASET, FAULT, MODEL_AND_SEED, ofIdentity, provenanceOfRun, RUN_RECIPE, type RunProvenance } from '../records/provenance.js';
-import { isRecipe, type Recipe, SETTINGS } from '../records/recipe.js';
 import { readResults, RESULTS_SCHEMA_VERSION, ResultSet, type UnitResult } from '../records/results.js';
 import { readRunRecord, type RunRecord } from '../records/run-record.js';
 import { lockRunFolder } from '../train/lock.js';

@@ -4,12 +4,12 @@
  * machines deterministically, balanced by expected cost.
  */
 import * as tf from '@tensorflow/tfjs';
-import { type PresetName, PRESETS, type Suite, type TrainingPreset, type TrainingSuite } from '../../suites/define.js';
+import { type PresetName, PRESETS, isRecipe, Recipe, type Settings } from '../records/recipe.js';
+import { type Suite, type TrainingPreset, type TrainingSuite } from '../../suites/define.js';
 import { UsageError } from '../errors.js';
 import { buildModel } from '../models/build.js';
 import { archFacts } from '../models/count.js';
 import { parseModelName } from '../models/names.js';
-import { isRecipe, Recipe, type Settings } from '../records/recipe.js';
 
 export interface RunUnit {
   /** Folder-safe and unique in the suite: "<model>-s<seed>". */

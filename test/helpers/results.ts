@@ -1,7 +1,7 @@
 /** Fabricated, schema-valid result sets: to test comparison and gating without training. */
 import type { Suite } from '../../suites/define.js';
 import { recordBaseline } from '../../runners/compare/baseline.js';
-import type { ConformanceReport } from '../../runners/conformance/check.js';
+import type { ConformanceReport } from '../../runners/records/conformance.js';
 import { ResultSet } from '../../runners/records/results.js';
 import type { BackendChoice } from '../../runners/backend.js';
 import { expandUnits, resolveSettings } from '../../runners/suite/units.js';
