@@ -18,7 +18,7 @@ function threeSeeds() {
 }
 
 test('a noise point: the spread of final errors and wall time, and the time to a target over the runs that reached it', (t) => {
-  const [point] = noisePoints(threeSeeds(), 0.5);
+  const [point] = noisePoints([threeSeeds()], 0.5);
   t.is(point!.iterations, 600);
   t.deepEqual(point!.seeds, [1, 2, 3]);
   t.true(Math.abs(point!.testError.std - 0.015275252316519456) < 1e-12);
@@ -30,4 +30,15 @@ test('a noise point: the spread of final errors and wall time, and the time to a
 
 test('the seeds a length needs to detect a point are the gate\'s own rule (hand-computed: scripts/gate_margins.py)', (t) => {
   t.is(seedsToDetect(0.015275252316519456, 0.01, GATE_ALPHA), 30);
+});
+
+test('result sets of one recipe pool into one point (a seed found twice counts once); another length is another point', (t) => {
+  const first = threeSeeds();
+  const more = threeSeeds();
+  more.runs.forEach((run) => (run.unit = { ...run.unit, seed: run.unit.seed + 3, id: `${run.unit.model}-s${run.unit.seed + 3}` }));
+  const longer = threeSeeds();
+  longer.settings = { ...longer.settings, iterations: 2000 } as typeof longer.settings;
+  longer.runs.forEach((run) => (run.record.config = { ...run.record.config, iterations: 2000 }));
+  const points = noisePoints([first, more, first, longer], 0.5);
+  t.deepEqual(points.map((p) => [p.iterations, p.seeds]), [[600, [1, 2, 3, 4, 5, 6]], [2000, [1, 2, 3]]]);
 });

@@ -5,13 +5,13 @@ import { type NoisePoint, noisePoints, type NoiseRow, noiseRows } from '../compa
 import { percentage, type RegisterCommand } from './options.js';
 import { readResultsAt } from './shared.js';
 
-/** The noise points of result sets given on the command line; a set without completed runs yet is named and skipped. */
+/** The noise points of result sets given on the command line (sets of one recipe pool); a set without completed runs yet is named. */
 export function noisePointsAt(paths: readonly string[], target: number): NoisePoint[] {
-  return paths.flatMap((path) => {
-    const points = noisePoints(readResultsAt(path), target);
-    if (points.length === 0) process.stderr.write(`${path}: no completed runs yet (resume it with the run command that made it)\n`);
-    return points;
-  });
+  const sets = paths.map((path) => ({ path, results: readResultsAt(path) }));
+  for (const { path, results } of sets) {
+    if (!results.runs.some((r) => r.record.status === 'completed')) process.stderr.write(`${path}: no completed runs yet (resume it with the run command that made it)\n`);
+  }
+  return noisePoints(sets.map((s) => s.results), target);
 }
 
 export function formatNoise(rows: readonly NoiseRow[], target: number, detect: number): string {

@@ -5,6 +5,7 @@
  */
 import type { ResultSet, UnitResult } from '../records/results.js';
 import { metricValue } from './baseline.js';
+import { RECIPE } from '../records/recipe.js';
 import { type Summary, summarize } from '../records/summary.js';
 import { GATE_ALPHA } from './compare.js';
 import { seedsToDetect } from './plan.js';
@@ -36,12 +37,24 @@ export function firstBelow(run: UnitResult, target: number): number | undefined 
   return run.record.curves.test.find((p) => p.testError < target)?.iteration;
 }
 
-/** One point of the curve per model in a result set: its completed runs' spread. */
-export function noisePoints(results: ResultSet, target: number): NoisePoint[] {
-  const completed = results.runs.filter((r) => r.record.status === 'completed');
-  const models = [...new Set(completed.map((r) => r.unit.paperModel))];
-  return models.map((model) => {
-    const runs = completed.filter((r) => r.unit.paperModel === model);
+/**
+ * One point of the curve per model and recipe: the spread of its completed
+ * runs. Result sets of one recipe (e.g. two runs with other --first-seed) pool
+ * into one point; a seed found twice counts once.
+ */
+export function noisePoints(sets: readonly ResultSet[], target: number): NoisePoint[] {
+  const groups = new Map<string, UnitResult[]>();
+  for (const results of sets) {
+    const recipe = JSON.stringify(RECIPE.map((a) => a.read(results.settings)));
+    for (const run of results.runs.filter((r) => r.record.status === 'completed')) {
+      const key = JSON.stringify([run.unit.paperModel, recipe]);
+      const group = groups.get(key) ?? [];
+      if (!group.some((r) => r.unit.seed === run.unit.seed)) group.push(run);
+      groups.set(key, group);
+    }
+  }
+  return [...groups.values()].map((runs) => {
+    const model = runs[0]!.unit.paperModel;
     const reached = runs.map((r) => firstBelow(r, target)).filter((i): i is number => i !== undefined);
     return {
       model,
