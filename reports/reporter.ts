@@ -29,6 +29,7 @@ export function formatValue(metric: string, value: number | undefined): string {
   if (metric === 'meanResponseStd') return value.toFixed(3);
   if (metric === 'multiplyAdds') return formatScientific(value);
   if (metric === 'layers') return String(value); // a depth is a name too: "ResNet-1202"
+  if (metric === 'iterations') return Math.round(value).toLocaleString('en-US'); // resolved to the evaluation interval anyway
 
   if (Number.isInteger(value)) return value.toLocaleString('en-US');
   return Math.abs(value) >= 1e6 ? formatScientific(value) : String(Number(value.toPrecision(4)));

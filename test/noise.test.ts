@@ -23,6 +23,7 @@ test('a noise point: the spread of final errors and wall time, and the time to a
   t.deepEqual(point!.seeds, [1, 2, 3]);
   t.true(Math.abs(point!.testError.std - 0.015275252316519456) < 1e-12);
   t.is(point!.wallSeconds.mean, 110);
+  t.is(point!.fastestSeconds, 100, 'a length is costed at its least disturbed run');
   t.like(point!.timeToTarget, { target: 0.5, reached: 2, runs: 3 });
   t.is(point!.timeToTarget.iterations!.mean, 300, 'seeds 1 and 3 reach it at 400 and 200; seed 2 is censored, not averaged in');
   t.is(firstBelow(threeSeeds().runs[1]!, 0.5), undefined);

@@ -29,6 +29,11 @@ export interface NoisePoint {
   readonly testError: Summary;
   readonly trainError: Summary;
   readonly wallSeconds: Summary;
+  /**
+   * The fastest run's wall time: the cost of one run on this machine with the least else running
+   * (runs that shared the CPU took up to three times longer). What a length's seeds are costed at.
+   */
+  readonly fastestSeconds: number;
   readonly timeToTarget: TimeToTarget;
 }
 
@@ -64,6 +69,7 @@ export function noisePoints(sets: readonly ResultSet[], target: number): NoisePo
       testError: summarize(runs.map((r) => metricValue(r, 'testError')!)),
       trainError: summarize(runs.map((r) => metricValue(r, 'trainError')!)),
       wallSeconds: summarize(runs.map((r) => r.record.wallSeconds)),
+      fastestSeconds: Math.min(...runs.map((r) => r.record.wallSeconds)),
       timeToTarget: { target, iterations: reached.length > 0 ? summarize(reached) : undefined, reached: reached.length, runs: runs.length },
     };
   });
@@ -72,7 +78,7 @@ export function noisePoints(sets: readonly ResultSet[], target: number): NoisePo
 export interface NoiseRow extends NoisePoint {
   /** The test-error shift the design is sized for (a fraction). */
   readonly detect: number;
-  /** Seeds a side that detect it (one gated row, α 0.05, power 0.8), and the CPU time of ours. */
+  /** Seeds a side that detect it (one gated row, α 0.05, power 0.8), and the CPU time of ours at the fastest run's wall time. */
   readonly seedsToDetect: number | null;
   readonly cpuSecondsToDetect: number | null;
 }
@@ -83,6 +89,6 @@ export function noiseRows(points: readonly NoisePoint[], detect: number): NoiseR
     .sort((a, b) => a.model.localeCompare(b.model) || a.iterations - b.iterations)
     .map((point) => {
       const seeds = point.testError.n >= 2 ? seedsToDetect(point.testError.std, detect, GATE_ALPHA) : null;
-      return { ...point, detect, seedsToDetect: seeds, cpuSecondsToDetect: seeds === null ? null : seeds * point.wallSeconds.mean };
+      return { ...point, detect, seedsToDetect: seeds, cpuSecondsToDetect: seeds === null ? null : seeds * point.fastestSeconds };
     });
 }
