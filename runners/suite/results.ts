@@ -48,11 +48,14 @@ export function checkConsistency(results: ResultSet, suite: Suite, path = 'the r
     const run = provenanceOfRun(record);
     const asked = (identity: BackendRecord): RunProvenance => ({ ...run, model: unit.model, seed: unit.seed, iterations: recipe.iterations, batchSize: recipe.batchSize, dataset: { name: recipe.dataset }, fault: results.fault, identity });
     const found = machines
-      .map((m) => differences(run, asked(m), [...MODEL_AND_SEED, ITERATIONS, BATCH_SIZE, DATASET_NAME, FAULT, ...ofIdentity([...BUILD, CPU_MODEL])]))
+      .map((m) => differences(run, asked(m), RUN_IN_RESULTS))
       .reduce((fewest, d) => (d.length < fewest.length ? d : fewest));
     if (found.length > 0) throw new InputError(`${path}: the run record of ${unit.id} differs from the result set: ${describeDifferences(found, 'in the record', 'in the result set')}`);
   }
 }
+
+/** What a result set says of each of its runs: it keeps no intervals or image counts (each record has its own) and, merged, several machines. */
+const RUN_IN_RESULTS: readonly Aspect<RunProvenance>[] = [...MODEL_AND_SEED, ITERATIONS, BATCH_SIZE, DATASET_NAME, FAULT, ...ofIdentity([...BUILD, CPU_MODEL])];
 
 /**
  * Combines shards of one suite run. Refuses different suites, suite
