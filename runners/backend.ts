@@ -18,8 +18,8 @@ export const BACKEND_REQUESTS = ['auto', ...BACKEND_CHOICES] as const;
 export type BackendRequest = (typeof BACKEND_REQUESTS)[number];
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
-/** Preference order for `auto`. */
-const AUTO_ORDER: readonly BackendChoice[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+/** Preference order for `auto`: BACKEND_CHOICES lists them fastest first. */
+const AUTO_ORDER: readonly BackendChoice[] = BACKEND_CHOICES;
 
 /**
  * A loaded backend: its identity in the one shape every record keeps

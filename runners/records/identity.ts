@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import { z } from 'zod';
 import { type Aspect, aspect, differences } from './differences.js';
 
-/** The concrete backends a run can record (names that also become file names: no other value is accepted). */
+/** The concrete backends a run can record (names that also become file names: no other value is accepted), fastest first: `auto` tries them in this order. */
 export const BACKEND_CHOICES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 
 /** Native TensorFlow: the backends whose kernels depend on the CPU and on NUMERICS_ENV. */
