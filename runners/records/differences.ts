@@ -28,11 +28,11 @@ export interface Difference {
  * `unknown: 'is a value'` lets unknown match unknown.
  */
 export function differences<T>(theirs: T, ours: T, aspects: readonly Aspect<T>[], options: { unknown?: 'differs' | 'is a value' } = {}): Difference[] {
-  const known = options.unknown !== 'is a value';
+  const unknownMatchesUnknown = options.unknown === 'is a value';
   return aspects.flatMap(({ name, read }) => {
     const a = read(theirs);
     const b = read(ours);
-    const same = (!known || (a !== undefined && b !== undefined)) && canonical(a ?? null) === canonical(b ?? null) && (a === undefined) === (b === undefined);
+    const same = a === undefined || b === undefined ? unknownMatchesUnknown && a === b : canonical(a) === canonical(b);
     return same ? [] : [{ aspect: name, theirs: show(a), ours: show(b) }];
   });
 }

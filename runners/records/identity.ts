@@ -104,7 +104,7 @@ export function shortCpu(b: Pick<BackendRecord, 'cpuModel' | 'cpuCores' | 'cpuFe
 }
 
 /** The CPU a measurement ran on: what a resumed run's machine segments keep. */
-type CpuFields = Pick<BackendRecord, 'cpuModel' | 'cpuCores' | 'cpuFeatures' | 'env'>;
+export type CpuFields = Pick<BackendRecord, 'cpuModel' | 'cpuCores' | 'cpuFeatures' | 'env'>;
 
 /** The build: the same backend at the same versions. */
 export const BUILD: readonly Aspect<BackendRecord>[] = [aspect('backend', (b) => b.name), aspect('versions', (b) => b.versions)];
@@ -131,7 +131,7 @@ export const WHOLE_IDENTITY: readonly Aspect<BackendRecord>[] = [...BUILD, ...DE
  * IEEE-exact JavaScript/WebAssembly whatever the CPU.
  */
 export function numericsAspects(name: BackendRecord['name']): readonly Aspect<BackendRecord>[] {
-  return isNativeBackend(name) ? [...BUILD, ...DEVICE, NUMERICS_ENVIRONMENT] : BUILD;
+  return isNativeBackend(name) ? WHOLE_IDENTITY : BUILD;
 }
 
 /** Same device for timing (DEVICE). Unknown never matches. */

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { readVersionedJson } from '../json.js';
 import { FAULT_NAMES } from './faults.js';
-import { BACKEND_CHOICES, type BackendRecord } from './identity.js';
+import { BACKEND_CHOICES, type BackendRecord, type CpuFields } from './identity.js';
 
 export const RUN_SCHEMA_VERSION = 1 as const;
 
@@ -63,7 +63,7 @@ const Common = z.object({
     cpuModel: z.string(),
     gpuModel: z.string().nullable().optional(),
     cpus: z.number().int(),
-    /** Vector extensions and numerics-relevant environment (machine.ts); absent in records written before they were kept. */
+    /** Vector extensions and numerics-relevant environment (identity.ts); absent in records written before they were kept. */
     cpuFeatures: z.array(z.string()).optional(),
     env: z.record(z.string(), z.string()).optional(),
     memoryBytes: z.number(),
@@ -143,6 +143,6 @@ export function identityOfRun(record: Pick<RunRecord, 'backend' | 'host'>): Back
 }
 
 /** A resumed run's machine segment in the same shape's CPU fields. */
-export function identityOfSegment(segment: MachineSegment): Pick<BackendRecord, 'cpuModel' | 'cpuCores' | 'cpuFeatures' | 'env'> {
+export function identityOfSegment(segment: MachineSegment): CpuFields {
   return { cpuModel: segment.cpuModel, cpuCores: segment.cpus, cpuFeatures: segment.cpuFeatures, env: segment.env };
 }
