@@ -3,11 +3,12 @@
  * (run records inline) so that merge, compare and report need nothing else.
  */
 import { z } from 'zod';
-import { PRESETS, Settings } from './recipe.js';
+import { type Aspect, aspect } from './differences.js';
+import { PRESETS, Settings, SETTINGS } from './recipe.js';
 import { InputError } from '../errors.js';
 import { readVersionedJson } from '../json.js';
 import { ConformanceReport } from './conformance.js';
-import { BACKEND_CHOICES, BackendRecord } from './identity.js';
+import { BACKEND_CHOICES, BackendRecord, BUILD } from './identity.js';
 import { FAULT_NAMES } from './faults.js';
 import { RunRecord } from './run-record.js';
 
@@ -84,3 +85,19 @@ export function commitOf(results: ResultSet): { commit: string; dirty: boolean }
 export function readResults(path: string): ResultSet {
   return readVersionedJson(path, ResultSet, RESULTS_SCHEMA_VERSION, 'result set');
 }
+
+/** What identifies one suite run in its results, whichever shard or machine wrote them. */
+export type SuiteRun = Pick<ResultSet, 'suite' | 'preset' | 'settings' | 'backend' | 'fault' | 'shards'>;
+
+/**
+ * What every shard and every continuation of one suite run shares, whatever machine it ran on: the
+ * suite at its version, the preset, the settings, the build, the fault and the shard count.
+ */
+export const ONE_SUITE_RUN: readonly Aspect<SuiteRun>[] = [
+  aspect('suite', (r) => `${r.suite.name} v${r.suite.version}`),
+  aspect('preset', (r) => r.preset),
+  ...SETTINGS.map((a) => aspect(a.name, (r: SuiteRun) => a.read(r.settings))),
+  ...BUILD.map((a) => aspect(a.name, (r: SuiteRun) => a.read(r.backend))),
+  aspect('fault', (r) => r.fault),
+  aspect('shard count', (r) => r.shards.count),
+];

@@ -6,11 +6,11 @@
 import type { Suite } from '../../suites/define.js';
 import type { ConformanceCheck } from '../records/conformance.js';
 import { InputError } from '../errors.js';
-import { type Aspect, aspect, describeDifferences, differences } from '../records/differences.js';
+import { type Aspect, describeDifferences, differences } from '../records/differences.js';
 import { type BackendRecord, BUILD, CPU_MODEL, WHOLE_IDENTITY } from '../records/identity.js';
 import { BATCH_SIZE, DATASET_NAME, FAULT, ITERATIONS, MODEL_AND_SEED, ofIdentity, provenanceOfRun, type RunProvenance } from '../records/provenance.js';
-import { isRecipe, SETTINGS } from '../records/recipe.js';
-import type { ResultSet } from '../records/results.js';
+import { isRecipe } from '../records/recipe.js';
+import { ONE_SUITE_RUN, type ResultSet } from '../records/results.js';
 import { expandUnits } from './units.js';
 
 /**
@@ -66,7 +66,7 @@ export function mergeResults(sets: readonly { path: string; results: ResultSet }
   if (sets.length === 0) throw new InputError('nothing to merge');
   const [first, ...rest] = sets;
   for (const other of rest) {
-    const found = differences(first!.results, other.results, SHARDS_SHARE);
+    const found = differences(first!.results, other.results, ONE_SUITE_RUN);
     if (found.length > 0) throw new InputError(`cannot merge ${other.path} with ${first!.path}: different ${describeDifferences(found, `in ${first!.path}`, `in ${other.path}`)}`);
   }
   const seen = new Map<string, string>();
@@ -103,16 +103,6 @@ export function mergeResults(sets: readonly { path: string; results: ResultSet }
     ...mergedConformance(sets.map((s) => s.results)),
   };
 }
-
-/** What every shard of one suite run shares, whatever machine each ran on. */
-const SHARDS_SHARE: readonly Aspect<ResultSet>[] = [
-  aspect('suite', (r) => `${r.suite.name} v${r.suite.version}`),
-  aspect('preset', (r) => r.preset),
-  ...SETTINGS.map((a) => aspect(a.name, (r: ResultSet) => a.read(r.settings))),
-  aspect('shard count', (r) => r.shards.count),
-  aspect('fault', (r) => r.fault),
-  ...BUILD.map((a) => aspect(a.name, (r: ResultSet) => a.read(r.backend))),
-];
 
 /** Each shard checked the models it trained: together, every model once; skipped or missing if any shard's was. */
 function mergedConformance(sets: readonly ResultSet[]): Pick<ResultSet, 'conformance'> {

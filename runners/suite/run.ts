@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { type PresetName, isRecipe, type Recipe, SETTINGS } from '../records/recipe.js';
+import { type PresetName, isRecipe, type Recipe } from '../records/recipe.js';
 import type { Suite } from '../../suites/define.js';
 import { type BackendInfo, backendRecord } from '../backend.js';
 import { checkConformance } from '../conformance/check.js';
@@ -25,7 +25,7 @@ import { type Aspect, aspect, type Difference, describeDifferences, differences 
 import type { FaultName } from '../records/faults.js';
 import { ACCELERATOR, BUILD, WHOLE_IDENTITY } from '../records/identity.js';
 import { DATASET, FAULT, MODEL_AND_SEED, ofIdentity, provenanceOfRun, RUN_RECIPE, type RunProvenance } from '../records/provenance.js';
-import { readResults, RESULTS_SCHEMA_VERSION, ResultSet, type UnitResult } from '../records/results.js';
+import { ONE_SUITE_RUN, readResults, RESULTS_SCHEMA_VERSION, ResultSet, type SuiteRun, type UnitResult } from '../records/results.js';
 import { readRunRecord, type RunRecord } from '../records/run-record.js';
 import { lockRunFolder } from '../train/lock.js';
 import { loadTrainedModel, type ProgressEvent, train } from '../train/train.js';
@@ -126,23 +126,15 @@ export async function runSuite(options: RunSuiteOptions): Promise<ResultSet> {
  * overwritten. The machine is each run folder's to answer (provenanceDifferences):
  * an interrupted run may resume elsewhere.
  */
-function refuseOtherRun(outDir: string, ours: FolderRun): void {
+function refuseOtherRun(outDir: string, ours: SuiteRun): void {
   const path = join(outDir, 'results.json');
   if (!existsSync(path)) return;
-  const found = differences<FolderRun>(readResults(path), ours, ONE_SUITE_RUN);
+  const found = differences<SuiteRun>(readResults(path), ours, FOLDER_HOLDS);
   if (found.length > 0) throw new InputError(`${outDir} holds another suite run (${describeDifferences(found)}). Choose another --out, or delete that folder.`);
 }
 
-type FolderRun = Pick<ResultSet, 'suite' | 'preset' | 'settings' | 'backend' | 'fault' | 'shards'>;
-
-const ONE_SUITE_RUN: readonly Aspect<FolderRun>[] = [
-  aspect('suite', (r) => `${r.suite.name} v${r.suite.version}`),
-  aspect('preset', (r) => r.preset),
-  ...SETTINGS.map((a) => aspect(a.name, (r: FolderRun) => a.read(r.settings))),
-  ...[...BUILD, ...ACCELERATOR].map((a) => aspect(a.name, (r: FolderRun) => a.read(r.backend))),
-  aspect('fault', (r) => r.fault),
-  aspect('shards', (r) => r.shards.count),
-];
+/** An --out folder holds one suite run on one kind of device (the CPU is each run folder's to answer). */
+const FOLDER_HOLDS: readonly Aspect<SuiteRun>[] = [...ONE_SUITE_RUN, ...ACCELERATOR.map((a) => aspect(a.name, (r: SuiteRun) => a.read(r.backend)))];
 
 /**
  * What a run folder's record must match to be reused or resumed for a unit:
