@@ -22,6 +22,7 @@ import { SUITES } from '../suites/index.js';
 import { paperValue } from '../runners/paper.js';
 import { type BaselinePoint, curvePoints, errorCurvesSpec, type NoiseChartPoint, noiseSpec, type ReferencePoint, rateDrops, responsePoints, responsesSpec, sparklineSpec, type TrendPoint, trendSpec } from './charts.js';
 import { html, type Markup, trusted } from './html.js';
+import { noiseCells, noiseHeader } from './noise-table.js';
 import { formatDelta, formatDetectable, formatDuration, formatPaper, formatSummary, formatValue, verdictLabel } from './reporter.js';
 import { renderSvg } from './svg.js';
 
@@ -423,10 +424,7 @@ async function noisePage(dir: string, rows: readonly NoiseRow[]): Promise<string
   const target = rows[0]!.timeToTarget.target;
   const detect = rows[0]!.detect;
   const chart = await renderSvg(noiseSpec(points, `Seed-to-seed noise against the cost of one run (${[...new Set(rows.map((r) => r.model))].join(', ')})`));
-  const body = rows.map(
-    (r) =>
-      html`<tr><td>${r.model}</td><td class="num">${r.iterations.toLocaleString('en-US')}</td><td class="num">${String(r.seeds.length)}</td><td class="num">${formatSummary('testError', r.testError)}</td><td class="num">${formatSummary('trainError', r.trainError)}</td><td class="num">${r.timeToTarget.iterations ? `${formatSummary('iterations', r.timeToTarget.iterations)} (${r.timeToTarget.reached}/${r.timeToTarget.runs})` : `not reached (0/${r.timeToTarget.runs})`}</td><td class="num">${formatDuration(r.fastestSeconds)} (mean ${formatDuration(r.wallSeconds.mean)})</td><td class="num">${r.seedsToDetect === null ? '–' : String(r.seedsToDetect)}</td><td class="num">${r.cpuSecondsToDetect === null ? '–' : formatDuration(r.cpuSecondsToDetect)}</td></tr>`,
-  );
+  const body = rows.map((r) => html`<tr>${noiseCells(r).map((cell, i) => (i < 1 ? html`<td>${cell}</td>` : html`<td class="num">${cell}</td>`))}</tr>`);
   const csv = rows.map((r) => ({ model: r.model, iterations: r.iterations, seeds: r.seeds.join(' '), testErrorMean: r.testError.mean, testErrorStd: r.testError.std, trainErrorMean: r.trainError.mean, trainErrorStd: r.trainError.std, target, firstBelowMean: r.timeToTarget.iterations?.mean ?? '', firstBelowStd: r.timeToTarget.iterations?.std ?? '', reached: r.timeToTarget.reached, wallSecondsMean: r.wallSeconds.mean, wallSecondsFastest: r.fastestSeconds, seedsToDetect: r.seedsToDetect ?? '', detect }));
   writeFileAtomically(
     join(dir, NOISE_PAGE),
@@ -435,7 +433,7 @@ async function noisePage(dir: string, rows: readonly NoiseRow[]): Promise<string
       html`<p><a href="index.html">← scoreboard</a></p><h1>The noise curve</h1>
 <p>One recipe trained to several lengths on the same machine, several seeds each: how much the final errors vary from seed to seed, and what one run costs. A nightly that must detect a shift of ${(100 * detect).toFixed(1)} points needs the seeds in the last columns at each length (the gate's own rule: one-sided Welch bound, α 0.05, power 0.8, one gated row); the design takes the length whose seeds cost least. Wall times are of this machine as measured, with whatever else ran on it: a length is costed at its fastest run, the one least disturbed.</p>
 <figure>${trusted(chart)}<figcaption>σ of the final test error (blue) and training error (grey) over seeds, against the wall minutes of one run (the fastest of the length); labels: iterations. ${csvLink(dir, 'noise', 'noise.csv', csv)}</figcaption></figure>
-<table><thead><tr><th>model</th><th>iterations</th><th>seeds</th><th>test error</th><th>training error</th><th>first test error &lt; ${(100 * target).toFixed(1)} %</th><th>one run: fastest (mean)</th><th>seeds a side for ${(100 * detect).toFixed(1)} pts</th><th>CPU time for them</th></tr></thead><tbody>${body}</tbody></table>`,
+<table><thead><tr>${noiseHeader(target, detect).map((h) => html`<th>${h}</th>`)}</tr></thead><tbody>${body}</tbody></table>`,
     ),
   );
   return NOISE_PAGE;

@@ -7,7 +7,7 @@
 import { type Command, Option } from 'commander';
 import { FAULT_NAMES, type FaultName } from '../records/faults.js';
 import { parseShard } from '../suite/units.js';
-import { list, MAX_ITERATIONS, MAX_WHOLE, whole } from './options.js';
+import { list, MAX_ITERATIONS, MAX_WHOLE, percentage, whole } from './options.js';
 
 export const MAX_SEEDS = 1000;
 export const MAX_FIRST_SEED = MAX_WHOLE - MAX_SEEDS;
@@ -19,6 +19,7 @@ const PARSERS = {
   iterations: whole('--iterations', 1, MAX_ITERATIONS),
   evalEvery: whole('--eval-every', 1, MAX_ITERATIONS),
   shard: parseShard,
+  detect: percentage('--detect', 'an effect in percentage points of error', '1 or 0.5'),
 } as const;
 
 /** What a handler receives for each shared flag (absent when not given, except `conformance`: --no-conformance sets it false). */
@@ -41,6 +42,7 @@ export const FLAGS = {
   out: (what: string) => new Option('--out <dir>', what),
   fault: (what = 'calibration only: plant a fault in the code path; recorded, never a baseline') => new Option('--fault <name>', what).choices(FAULT_NAMES),
   noConformance: (why: string) => new Option('--no-conformance', `skip the conformance tier${why}`),
+  detect: (what: string) => new Option('--detect <points>', what).argParser(PARSERS.detect),
 } as const;
 
 export function addFlags<C extends Command>(command: C, ...options: readonly Option[]): C {

@@ -1,7 +1,8 @@
 /** `resnet-repro noise`: the noise curve of runs of one recipe at several lengths, and what each length costs to gate. */
-import { formatDuration, formatSummary } from '../../reports/reporter.js';
+import { noiseCells, noiseHeader } from '../../reports/noise-table.js';
 import { textTable } from '../../reports/text-table.js';
-import { type NoisePoint, noisePoints, type NoiseRow, noiseRows } from '../compare/noise.js';
+import { NOISE_DEFAULTS, type NoisePoint, noisePoints, type NoiseRow, noiseRows } from '../compare/noise.js';
+import { FLAGS } from './flags.js';
 import { percentage, type RegisterCommand } from './options.js';
 import { readResultsAt } from './shared.js';
 
@@ -15,19 +16,7 @@ export function noisePointsAt(paths: readonly string[], target: number): NoisePo
 }
 
 export function formatNoise(rows: readonly NoiseRow[], target: number, detect: number): string {
-  const header = ['model', 'iterations', 'seeds', 'test error', 'training error', `first test error < ${Number((target * 100).toPrecision(4))} %`, 'one run: fastest (mean)', `seeds a side for ${(detect * 100).toFixed(1)} pts`, 'our CPU time for it'];
-  const cells = rows.map((r) => [
-    r.model,
-    r.iterations.toLocaleString('en-US'),
-    String(r.seeds.length),
-    formatSummary('testError', r.testError),
-    formatSummary('trainError', r.trainError),
-    r.timeToTarget.iterations ? `${formatSummary('iterations', r.timeToTarget.iterations)} (${r.timeToTarget.reached}/${r.timeToTarget.runs} reached; every ${r.evalEvery})` : `not reached (0/${r.timeToTarget.runs})`,
-    `${formatDuration(r.fastestSeconds)} (mean ${formatDuration(r.wallSeconds.mean)})`,
-    r.seedsToDetect === null ? '–' : String(r.seedsToDetect),
-    r.cpuSecondsToDetect === null ? '–' : formatDuration(r.cpuSecondsToDetect),
-  ]);
-  return `${textTable(header, cells)}\n`;
+  return `${textTable(noiseHeader(target, detect), rows.map(noiseCells))}\n`;
 }
 
 export const register: RegisterCommand = (program) => {
@@ -35,8 +24,8 @@ export const register: RegisterCommand = (program) => {
     .command('noise')
     .description("the noise curve: seed-to-seed σ of test and training error and of a time-to-target, and each run's wall time, for runs of one recipe at several lengths")
     .argument('<results...>', 'results.json files or folders (one per length)')
-    .option('--target <percent>', 'time-to-target: the first evaluation with test error below this', percentage('--target', 'a test error in percent', '50 or 40', 99.99), 0.5)
-    .option('--detect <points>', 'the test-error shift to size the design for, in points', percentage('--detect', 'an effect in percentage points of error', '1 or 0.5'), 0.01)
+    .option('--target <percent>', 'time-to-target: the first evaluation with test error below this', percentage('--target', 'a test error in percent', '50 or 40', 99.99), NOISE_DEFAULTS.target)
+    .addOption(FLAGS.detect('the test-error shift to size the design for, in points').default(NOISE_DEFAULTS.detect))
     .option('--json', 'print the points as JSON (errors as fractions)')
     .action((paths: string[], options: { target: number; detect: number; json?: boolean }) => {
       const rows = noiseRows(noisePointsAt(paths, options.target), options.detect);

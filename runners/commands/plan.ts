@@ -9,7 +9,8 @@ import { type Plan, planPreset } from '../compare/plan.js';
 import { InputError, UsageError } from '../errors.js';
 import { BACKEND_CHOICES } from '../records/identity.js';
 import { presetOf } from '../suite/units.js';
-import { percentage, type RegisterCommand } from './options.js';
+import { FLAGS } from './flags.js';
+import type { RegisterCommand } from './options.js';
 import { presetOption, suiteByName } from './shared.js';
 
 export function formatPlan(plan: Plan, baselinePath: string): string {
@@ -42,7 +43,7 @@ export const register: RegisterCommand = (program, cli) => {
     .description("power planning from a recorded baseline: each gated row's detectable effect at the preset's seeds, the seeds an effect needs, each shard's wall time")
     .argument('<suite>', 'a training suite ("resnet-repro list")')
     .addOption(presetOption())
-    .option('--detect <points>', 'the effect on error rows to plan for, in percentage points (default: the preset\'s tolerance)', percentage('--detect', 'an effect in percentage points of error', '1 or 0.5'))
+    .addOption(FLAGS.detect("the effect on error rows to plan for, in percentage points (default: the preset's tolerance)"))
     .option('--baseline <file>', 'recorded baseline (default: baselines/recorded/<suite>/<preset>/<backend>.json, the best backend that has one)')
     .option('--json', 'print the plan as JSON (errors and effects as fractions, as in the records)')
     .action((name: string, options: { preset: PresetName; detect?: number; baseline?: string; json?: boolean }) => {

@@ -4,7 +4,7 @@ import { writeSite } from '../../reports/site.js';
 import type { RegisterCommand } from './options.js';
 import { InputError, UsageError } from '../errors.js';
 import { referencesFor, sameRecipe } from '../compare/reference.js';
-import { noiseRows } from '../compare/noise.js';
+import { NOISE_DEFAULTS, noiseRows } from '../compare/noise.js';
 import { readHistory } from '../suite/history.js';
 import { noisePointsAt } from './noise.js';
 import { comparisonFor, readResultsAt, suiteByName } from './shared.js';
@@ -16,10 +16,6 @@ export interface ReportOptions {
   /** Result sets of one recipe at several lengths: drawn as the noise curve (as `resnet-repro noise` tables them). */
   noise?: string[];
 }
-
-/** The noise curve's time-to-target level and design effect on the site: the issue's 40 % and 1 point. */
-const NOISE_TARGET = 0.4;
-const NOISE_DETECT = 0.01;
 
 export async function reportCommand(paths: string[], options: ReportOptions): Promise<string> {
   const stored = options.history ? readHistory(options.history) : [];
@@ -50,7 +46,7 @@ export async function reportCommand(paths: string[], options: ReportOptions): Pr
       return [];
     }
   });
-  const noise = options.noise ? noiseRows(noisePointsAt(options.noise, NOISE_TARGET), NOISE_DETECT) : [];
+  const noise = options.noise ? noiseRows(noisePointsAt(options.noise, NOISE_DEFAULTS.target), NOISE_DEFAULTS.detect) : [];
   const pages = await writeSite(options.out, inputs, { noise });
   return `${join(options.out, 'index.html')} (${pages.length} page${pages.length === 1 ? '' : 's'})`;
 }

@@ -75,6 +75,9 @@ export function noisePoints(sets: readonly ResultSet[], target: number): NoisePo
   });
 }
 
+/** When none is asked: the time-to-target level, and the test-error shift a design is sized for (fractions). */
+export const NOISE_DEFAULTS = { target: 0.5, detect: 0.01 } as const;
+
 export interface NoiseRow extends NoisePoint {
   /** The test-error shift the design is sized for (a fraction). */
   readonly detect: number;
