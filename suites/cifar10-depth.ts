@@ -8,7 +8,7 @@ export default defineSuite({
   title: 'CIFAR-10: plain nets and ResNets of 20 to 110 layers',
   paper: 'Table 6, Fig. 6',
   models: ['plain20', 'plain32', 'plain44', 'plain56', 'plain110', 'resnet20', 'resnet32', 'resnet44', 'resnet56', 'resnet110', 'resnet1202'],
-  metrics: ['testError', 'trainError', 'imagesPerSecond'],
+  metrics: ['testError', 'trainError', 'generalizationGap', 'imagesPerSecond'],
   claims: [
     { id: 'plain-degrades', text: 'plain-56 has higher training error than plain-20 (degradation)', metric: 'trainError', lower: 'plain20', higher: 'plain56', gatedAt: ['nightly', 'full'] },
     { id: 'plain-degrades-test', text: 'plain-56 has higher test error than plain-20', metric: 'testError', lower: 'plain20', higher: 'plain56', gatedAt: ['nightly', 'full'] },
@@ -20,16 +20,26 @@ export default defineSuite({
     { id: 'resnet1202-overfits', text: 'ResNet-1202 has higher test error than ResNet-110 (overfitting)', metric: 'testError', lower: 'resnet110', higher: 'resnet1202', gatedAt: ['full'] },
   ],
   presets: {
-    smoke: { ...CIFAR_PRESETS.smoke, models: ['plain20', 'plain32', 'resnet20', 'resnet32'] },
-    // Under-powered, and says so: at ResNet-20's σ of up to 2.5 points, sixteen seeds against the
-    // eight-seed baseline detect 3.2 points, not the 2-point tolerance (inconclusive, never a false
-    // pass; `resnet-repro plan cifar10-depth --preset nightly` and README, "Power at nightly").
-    // Training error and the other nets are reported, not gated: at 600 iterations plain-56's seeds
-    // spread 4 points and ResNet-56's 14 (a seed can sit at chance for most of the run: README,
-    // "Early instability at rate 0.1"); their claims gate when a job runs them (--models).
-    nightly: { ...CIFAR_PRESETS.nightly, seeds: 16, shards: 2, models: ['resnet20'], gatedErrors: ['testError'] },
+    // The gap is gated where it was calibrated (nightly) and at full; these presets' baselines predate it.
+    smoke: { ...CIFAR_PRESETS.smoke, models: ['plain20', 'plain32', 'resnet20', 'resnet32'], gatedErrors: ['testError', 'trainError'] },
+    // Designed from the noise curve (README, "The nightly, designed from measured noise"): the paper's
+    // schedule shape at 2,000 iterations, where ResNet-20's test error spreads a third of what it does at
+    // 600, so fourteen seeds against a fourteen-seed baseline bound a 1-point regression, in five shards
+    // of at most three runs. At this length no augmentation *helps* test error; the generalisation gap
+    // is what shows it (σ 0.35 points). Training error and the other nets are reported, not gated;
+    // their claims gate when a job runs them (--models plain20,plain56).
+    nightly: {
+      ...CIFAR_PRESETS.nightly,
+      iterations: 2_000,
+      evalEvery: 100,
+      seeds: 14,
+      shards: 5,
+      models: ['resnet20'],
+      gatedErrors: ['testError', 'generalizationGap'],
+      tolerance: { ...CIFAR_PRESETS.nightly.tolerance, error: 0.01 },
+    },
     // Evidence that training is the paper's (README, "Fidelity"): ResNet-20 on 1/8 of the schedule.
-    reduced: { ...CIFAR_PRESETS.reduced, models: ['resnet20'] },
+    reduced: { ...CIFAR_PRESETS.reduced, models: ['resnet20'], gatedErrors: ['testError', 'trainError'] },
     full: CIFAR_PRESETS.full,
   },
 });

@@ -16,13 +16,20 @@ type OptionalPreset = 'reduced';
 export const METRICS = {
   testError: { kind: 'error', worse: 'higher' },
   trainError: { kind: 'error', worse: 'higher' },
+  // Test error minus the training error of the run's last learning-rate phase (run-record.ts): a
+  // recipe that stops regularising (no augmentation) fits its training batches better long before
+  // its test error shows it. A difference of errors, so it has no chance level.
+  generalizationGap: { kind: 'error', worse: 'higher', difference: true },
   top1Error10Crop: { kind: 'error', worse: 'higher' },
   top5Error10Crop: { kind: 'error', worse: 'higher' },
   imagesPerSecond: { kind: 'throughput', worse: 'lower' },
   // A measurement, not a score: drift either way is a change to look at.
   meanResponseStd: { kind: 'response', worse: 'either' },
-} as const satisfies Record<string, { kind: keyof Tolerance; worse: 'higher' | 'lower' | 'either' }>;
+} as const satisfies Record<string, { kind: keyof Tolerance; worse: 'higher' | 'lower' | 'either'; difference?: true }>;
 export type TrainingMetric = keyof typeof METRICS;
+
+/** Whether a metric is a rate with a chance level (an error), rather than a difference of two. */
+export const hasChanceLevel = (metric: TrainingMetric): boolean => METRICS[metric].kind === 'error' && !('difference' in METRICS[metric]);
 
 /** Whether a metric (of a training suite; any other name is not) is an error rate: a fraction, printed in % and points. */
 export const isErrorMetric = (metric: string): boolean => (METRICS as Record<string, { kind: string } | undefined>)[metric]?.kind === 'error';

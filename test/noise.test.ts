@@ -1,13 +1,14 @@
 /** The noise curve: each length's seed-to-seed spread, a censored time-to-target, and what gating at that length costs. */
 import test from 'ava';
-import cifar10Depth from '../suites/cifar10-depth.js';
+import { PINNED_CIFAR10_DEPTH as cifar10Depth } from './helpers/suites.js';
 import { firstBelow, noisePoints } from '../runners/compare/noise.js';
 import { seedsToDetect } from '../runners/compare/plan.js';
 import { GATE_ALPHA } from '../runners/compare/compare.js';
 import { fakeResults } from './helpers/results.js';
 
 function threeSeeds() {
-  const results = fakeResults(cifar10Depth, 'nightly', { resnet20: [{ testError: 0.4 }, { testError: 0.43 }, { testError: 0.41 }] });
+  // Training errors 1, 2 and 4 points below the test errors: gaps of 1, 2 and 4 points.
+  const results = fakeResults(cifar10Depth, 'nightly', { resnet20: [{ testError: 0.4, trainError: 0.39 }, { testError: 0.43, trainError: 0.41 }, { testError: 0.41, trainError: 0.37 }] });
   // Evaluations every 200 iterations: seeds 1 and 3 fall below 50 % at 400 and 200; seed 2 never does.
   const curves = [[0.7, 0.45, 0.4], [0.8, 0.6, 0.55], [0.48, 0.42, 0.41]];
   results.runs.forEach((run, i) => {
@@ -22,6 +23,7 @@ test('a noise point: the spread of final errors and wall time, and the time to a
   t.is(point!.iterations, 600);
   t.deepEqual(point!.seeds, [1, 2, 3]);
   t.true(Math.abs(point!.testError.std - 0.015275252316519456) < 1e-12);
+  t.true(Math.abs(point!.generalizationGap.mean - 0.07 / 3) < 1e-12 && Math.abs(point!.generalizationGap.std - 0.015275252316519456) < 1e-12, 'the gap: test error minus the last phase\'s training error');
   t.is(point!.wallSeconds.mean, 110);
   t.is(point!.fastestSeconds, 100, 'a length is costed at its least disturbed run');
   t.like(point!.timeToTarget, { target: 0.5, reached: 2, runs: 3 });

@@ -11,7 +11,7 @@ import { aspect, describeDifferences, differences } from '../runners/records/dif
 import { type BackendRecord, sameDevice, sameNumerics, WHOLE_IDENTITY } from '../runners/records/identity.js';
 import { isRecipe, RECIPE, Recipe } from '../runners/records/recipe.js';
 import type { ResultSet } from '../runners/records/results.js';
-import { identityOfRun } from '../runners/records/run-record.js';
+import { finalPhaseTrainError, generalizationGap, identityOfRun, type TrainPoint } from '../runners/records/run-record.js';
 import { checkConsistency, mergeResults } from '../runners/suite/results.js';
 import { baselineFrom, fakeResults } from './helpers/results.js';
 
@@ -99,4 +99,15 @@ test('merged shards of one machine keep its identity', (t) => {
   t.deepEqual(merged.backend, XEON);
   t.is(merged.machines, undefined);
   t.true(differences(merged.backend, XEON, WHOLE_IDENTITY).length === 0);
+});
+
+test("the generalisation gap: final test error minus the training error of the last learning-rate phase, each window weighted by its iterations", (t) => {
+  const point = (iteration: number, trainError: number, learningRate: number): TrainPoint => ({ iteration, trainError, loss: 1, learningRate, imagesPerSecond: 100 });
+  // Rate 0.01 until 100, then 0.001: the last phase is the windows ending at 150 (50 iterations) and 175 (25).
+  const curve = [point(50, 0.5, 0.1), point(100, 0.4, 0.01), point(150, 0.3, 0.001), point(175, 0.24, 0.001)];
+  t.is(finalPhaseTrainError(curve), (0.3 * 50 + 0.24 * 25) / 75);
+  t.is(finalPhaseTrainError([point(25, 0.6, 0.1)]), 0.6, 'one phase: the whole curve');
+  t.is(finalPhaseTrainError([]), undefined);
+  t.is(generalizationGap({ metrics: { testError: 0.3 }, curves: { train: curve, test: [] } }), 0.3 - 0.28);
+  t.is(generalizationGap({ metrics: {}, curves: { train: curve, test: [] } }), undefined, 'no test error (a diverged run): no gap');
 });

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
 import { chromium } from 'playwright-core';
-import cifar10Depth from '../suites/cifar10-depth.js';
+import { PINNED_CIFAR10_DEPTH as cifar10Depth } from './helpers/suites.js';
 import { compare } from '../runners/compare/compare.js';
 import type { ResultSet } from '../runners/records/results.js';
 import { curvePoints, errorCurvesSpec, rateDrops, responsePoints, responsesSpec, trendSpec } from '../reports/charts.js';

@@ -1,7 +1,7 @@
 /** Reporters render one comparison: JUnit for CI systems, Markdown for summaries, text for logs. */
 import test from 'ava';
 import { convert } from 'xmlbuilder2';
-import cifar10Depth from '../suites/cifar10-depth.js';
+import { PINNED_CIFAR10_DEPTH as cifar10Depth } from './helpers/suites.js';
 import { compare } from '../runners/compare/compare.js';
 import { consoleReporter } from '../reports/console.js';
 import { junitReporter } from '../reports/junit.js';

@@ -43,12 +43,14 @@ test('the smoke preset uses tiny widths on generated data; nightly uses real CIF
   t.true('dataset' in nightly && nightly.dataset === 'cifar10');
 });
 
-test('the cifar10-depth nightly samples sixteen seeds of ResNet-20, eight per shard, and gates its test error only', (t) => {
-  const units = expandUnits(resolveSettings(cifar10Depth, 'nightly', {}));
+test('the cifar10-depth nightly: fourteen seeds of ResNet-20 on the paper\'s schedule shape at 2,000 iterations, at most three per shard over five shards', (t) => {
+  const settings = resolveSettings(cifar10Depth, 'nightly', {});
+  t.like(settings, { iterations: 2000, evalEvery: 100, batchSize: 128, dataset: 'cifar10' });
+  const units = expandUnits(settings);
   t.deepEqual([...new Set(units.map((u) => u.paperModel))], ['resnet20']);
-  t.is(units.length, 16);
-  for (const shard of [1, 2]) t.is(shardUnits(units, unitCost, shard, 2).length, 8);
-  t.deepEqual(cifar10Depth.presets.nightly.gatedErrors, ['testError']);
+  t.is(units.length, 14);
+  t.is(cifar10Depth.presets.nightly.shards, 5);
+  t.deepEqual([1, 2, 3, 4, 5].map((shard) => shardUnits(units, unitCost, shard, 5).length), [3, 3, 3, 3, 2]);
 });
 
 test('the reduced preset is the paper\'s CIFAR schedule at 1/8 for ResNet-20; suites without it say which presets they have', (t) => {

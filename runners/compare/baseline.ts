@@ -10,6 +10,7 @@ import { type Aspect, aspect, describeDifferences, differences } from '../record
 import { WHOLE_IDENTITY } from '../records/identity.js';
 import { RECIPE } from '../records/recipe.js';
 import type { ResultSet, UnitResult } from '../records/results.js';
+import { generalizationGap } from '../records/run-record.js';
 import { summarize } from '../records/summary.js';
 import { checkConsistency } from '../suite/results.js';
 
@@ -18,6 +19,7 @@ export function metricValue(result: UnitResult, metric: TrainingMetric): number 
   const { record } = result;
   if (record.status !== 'completed') return undefined;
   if (metric === 'imagesPerSecond') return record.imagesPerSecond;
+  if (metric === 'generalizationGap') return generalizationGap(record);
   if (metric === 'meanResponseStd') {
     const stds = result.responses?.map((r) => r.std);
     return stds && stds.length > 0 ? mean(stds) : undefined;

@@ -10,7 +10,7 @@
  * at chance level where the baseline learned is a regression whatever the
  * seeds say. Anything else is inconclusive, and the gate does not pass.
  */
-import { type Claim, METRICS, type Suite, type Tolerance, type TrainingMetric, type TrainingPreset } from '../../suites/define.js';
+import { type Claim, hasChanceLevel, METRICS, type Suite, type Tolerance, type TrainingMetric, type TrainingPreset } from '../../suites/define.js';
 import { type CheckKind, checkPassed, type ConformanceReport, tensorsCompared } from '../records/conformance.js';
 import { InputError } from '../errors.js';
 import { type BackendRecord, BUILD, describeCpu, DEVICE, isNativeBackend, NUMERICS_ENVIRONMENT, sameDevice, sameNumerics, shortCpu } from '../records/identity.js';
@@ -240,11 +240,11 @@ export function compare(results: ResultSet, suite: Suite, baseline: { path: stri
         continue;
       }
       if (!ours || !base || !baseline) {
-        rows.push(row('not-gated', !ours ? 'no completed run yields this metric' : 'no baseline value (see the problems)'));
+        rows.push(row('not-gated', !ours ? 'no completed run yields this metric' : !baseline ? 'no baseline (see the problems)' : 'the baseline holds no value for it'));
         continue;
       }
       // Where a short run decides, learnability stands in for this bound (a slow seed sits near chance at 40 iterations).
-      const insane = METRICS[metric].kind === 'error' && decidedBy === 'statistics' ? atChance(runsOf(model), metric, base) : undefined;
+      const insane = hasChanceLevel(metric) && decidedBy === 'statistics' ? atChance(runsOf(model), metric, base) : undefined;
       if (insane) {
         rows.push(row('broken', insane));
         continue;

@@ -1,6 +1,6 @@
 /**
  * The noise curve (what a nightly's design rests on): for result sets of one model trained to
- * different lengths, the seed-to-seed spread of the final test and training error, of a
+ * different lengths, the seed-to-seed spread of the final test and training error and of their gap, of a
  * time-to-target metric, and the wall time of one run. Pure functions of the run records.
  */
 import type { ResultSet, UnitResult } from '../records/results.js';
@@ -28,6 +28,8 @@ export interface NoisePoint {
   readonly seeds: readonly number[];
   readonly testError: Summary;
   readonly trainError: Summary;
+  /** Test error minus the last rate phase's training error (METRICS.generalizationGap). */
+  readonly generalizationGap: Summary;
   readonly wallSeconds: Summary;
   /**
    * The fastest run's wall time: the cost of one run on this machine with the least else running
@@ -68,6 +70,7 @@ export function noisePoints(sets: readonly ResultSet[], target: number): NoisePo
       seeds: runs.map((r) => r.unit.seed),
       testError: summarize(runs.map((r) => metricValue(r, 'testError')!)),
       trainError: summarize(runs.map((r) => metricValue(r, 'trainError')!)),
+      generalizationGap: summarize(runs.map((r) => metricValue(r, 'generalizationGap')!)),
       wallSeconds: summarize(runs.map((r) => r.record.wallSeconds)),
       fastestSeconds: Math.min(...runs.map((r) => r.record.wallSeconds)),
       timeToTarget: { target, iterations: reached.length > 0 ? summarize(reached) : undefined, reached: reached.length, runs: runs.length },

@@ -146,3 +146,31 @@ export function identityOfRun(record: Pick<RunRecord, 'backend' | 'host'>): Back
 export function identityOfSegment(segment: MachineSegment): CpuFields {
   return { cpuModel: segment.cpuModel, cpuCores: segment.cpus, cpuFeatures: segment.cpuFeatures, env: segment.env };
 }
+
+/**
+ * The training error of the run's last learning-rate phase: every logged window since the rate
+ * last changed, weighted by its images. Over a phase (at 2,000 iterations, 500 of them) rather
+ * than the last window, so that it measures the net, not the binomial noise of 3,200 images.
+ * Undefined without a training curve.
+ */
+export function finalPhaseTrainError(curve: readonly TrainPoint[]): number | undefined {
+  const last = curve.at(-1);
+  if (!last) return undefined;
+  let start = curve.length - 1;
+  while (start > 0 && curve[start - 1]!.learningRate === last.learningRate) start -= 1;
+  let wrong = 0;
+  let iterations = 0;
+  for (let i = start; i < curve.length; i += 1) {
+    const span = curve[i]!.iteration - (curve[i - 1]?.iteration ?? 0);
+    wrong += curve[i]!.trainError * span;
+    iterations += span;
+  }
+  return iterations > 0 ? wrong / iterations : undefined;
+}
+
+/** Final test error minus the last phase's training error (a difference of fractions; METRICS.generalizationGap). */
+export function generalizationGap(record: Pick<RunRecord, 'metrics' | 'curves'>): number | undefined {
+  const test = record.metrics.testError;
+  const train = finalPhaseTrainError(record.curves.train);
+  return test === undefined || train === undefined ? undefined : test - train;
+}
