@@ -167,6 +167,7 @@ test.serial('calibrate runs clean reruns on new seeds and each fault against the
   t.regex(cal.stdout, /\| lr-x0\.3 \| 1, 2 \|/);
   t.regex(cal.stdout, /\| no-shortcuts \| 1, 2 \|/);
   t.regex(cal.stdout, /faults caught: \d of 2; faults that passed: \d; false alarms: \d of 1 clean reruns/);
+  t.regex(cal.stdout, /resnet8 testError [+−]\d+\.\d\d pts \(\d+\.\d\d pts; –\)/, 'each gated row\'s shift and what these seeds detect; the smoke preset does not run resnet8, so no design column');
   t.true(existsSync(join(dir, 'cal', 'calibration.md')));
   t.is(readResults(join(dir, 'cal', 'no-shortcuts', 'results.json')).fault, 'no-shortcuts');
 });

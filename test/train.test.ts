@@ -70,6 +70,20 @@ test.serial('the run folder holds a valid run.json with the documented keys, and
   t.is(csv.filter(Boolean).length, 4);
 });
 
+test.serial('the run record says where the wall time went: steps, evaluations and checkpoints, the rest being the loop\'s own', async (t) => {
+  const record = await train(tiny(fresh()));
+  const spent = record.loopSeconds!;
+  t.true(spent.steps > 0 && spent.evaluation > 0 && spent.checkpoints > 0, JSON.stringify(spent));
+  t.true(spent.steps + spent.evaluation + spent.checkpoints <= record.wallSeconds + 1e-6, `${JSON.stringify(spent)} within ${record.wallSeconds} s`);
+  // Interrupted and resumed, the parts add up across both processes.
+  const dir = fresh();
+  let steps = 0;
+  const first = await train(tiny(dir, { shouldStop: () => steps++ >= 4 }));
+  const resumed = await train(tiny(dir, { resume: true }));
+  t.true(resumed.loopSeconds!.steps > first.loopSeconds!.steps);
+  t.true(resumed.loopSeconds!.steps + resumed.loopSeconds!.evaluation + resumed.loopSeconds!.checkpoints <= resumed.wallSeconds + 1e-6);
+});
+
 test.serial('an interrupted run resumes from its checkpoint to the same result', async (t) => {
   const whole = await train(tiny(fresh()));
   const dir = fresh();

@@ -7,10 +7,11 @@
  */
 import { join } from 'node:path';
 import type { PresetName } from '../records/recipe.js';
-import type { Suite } from '../../suites/define.js';
+import { isErrorMetric, type Suite } from '../../suites/define.js';
 import type { BackendInfo } from '../backend.js';
 import type { Baseline } from '../records/baseline.js';
-import { type Comparison, compare } from './compare.js';
+import { type Comparison, type RowVerdict, compare } from './compare.js';
+import { planPreset } from './plan.js';
 import type { FaultName } from '../records/faults.js';
 import type { ProgressEvent } from '../train/train.js';
 import type { ResultSet } from '../records/results.js';
@@ -37,6 +38,19 @@ export interface CalibrationOptions {
   readonly conformance?: boolean;
 }
 
+/** One gated row of a calibration run: its shift against what these seeds, and the preset's design, can detect. */
+export interface GatedShift {
+  readonly model: string;
+  readonly metric: string;
+  /** Ours − baseline, in the metric's unit (fractions for errors). */
+  readonly shift: number;
+  /** The harmful shift this run's seeds detect against the baseline (power 0.8 at the row's α). */
+  readonly detectable: number;
+  /** What the preset's own seeds detect against the baseline (`resnet-repro plan`): whether the design would see this shift. */
+  readonly designDetectable: number | undefined;
+  readonly verdict: RowVerdict;
+}
+
 export interface CalibrationRow {
   /** "clean rerun 1", or the fault's name. */
   readonly name: string;
@@ -48,6 +62,8 @@ export interface CalibrationRow {
   readonly inconclusiveRows: number;
   /** The largest harmful shift of test error among the models, in the metric's unit. */
   readonly worstTestErrorShift: number | undefined;
+  /** Every gated row that was tested (errors and throughput), with what could have seen its shift. */
+  readonly gatedShifts: readonly GatedShift[];
   readonly wallSeconds: number;
 }
 
@@ -62,6 +78,8 @@ export async function calibrate(options: CalibrationOptions): Promise<Calibratio
     ...Array.from({ length: options.reruns }, (_, k) => ({ name: `clean rerun ${k + 1}`, fault: null, firstSeed: firstFree + k * seeds })),
     ...options.faults.map((fault) => ({ name: fault, fault, firstSeed: 1 })),
   ];
+  const design = suite.kind === 'training' ? planPreset(suite, preset, baseline.data).rows : [];
+  const designDetectable = (model: string, metric: string) => design.find((r) => r.model === model && r.metric === metric)?.detectable;
   const rows: CalibrationRow[] = [];
   for (const step of plan) {
     if (options.shouldStop?.()) break;
@@ -81,7 +99,7 @@ export async function calibrate(options: CalibrationOptions): Promise<Calibratio
       ...(options.conformance === false ? { conformance: false } : {}),
     });
     if (results.runs.some((r) => r.record.status === 'interrupted')) break;
-    rows.push(calibrationRow(step.name, step.fault, results, compare(results, suite, baseline)));
+    rows.push(calibrationRow(step.name, step.fault, results, compare(results, suite, baseline), designDetectable));
   }
   return rows;
 }
@@ -97,7 +115,7 @@ function conformanceCaught(c: Comparison): string[] {
   return [...byKind].map(([kind, e]) => `conformance ${kind}: ${e.models.join(', ')} (${e.tensor})`);
 }
 
-function calibrationRow(name: string, fault: FaultName | null, results: ResultSet, c: Comparison): CalibrationRow {
+function calibrationRow(name: string, fault: FaultName | null, results: ResultSet, c: Comparison, designDetectable: (model: string, metric: string) => number | undefined): CalibrationRow {
   const shifts = c.rows.filter((r) => r.metric === 'testError' && r.delta !== undefined).map((r) => r.delta!);
   return {
     name,
@@ -112,17 +130,24 @@ function calibrationRow(name: string, fault: FaultName | null, results: ResultSe
     ],
     inconclusiveRows: c.rows.filter((r) => r.verdict === 'inconclusive').length,
     worstTestErrorShift: shifts.length > 0 ? Math.max(...shifts) : undefined,
+    gatedShifts: c.rows.flatMap((r) =>
+      r.test && r.delta !== undefined ? [{ model: r.model, metric: r.metric, shift: r.delta, detectable: r.test.detectable, designDetectable: designDetectable(r.model, r.metric), verdict: r.verdict }] : [],
+    ),
     wallSeconds: results.wallSeconds,
   };
 }
 
 /** The calibration as a Markdown table, for the README and CI summaries. */
 export function calibrationTable(rows: readonly CalibrationRow[]): string {
-  const lines = ['| run | seeds | verdict | caught by | inconclusive rows | worst test-error shift | wall |', '|---|---|---|---|---|---|---|'];
+  const lines = [
+    '| run | seeds | verdict | caught by | inconclusive rows | worst test-error shift | gated rows: shift (detectable with these seeds; with the preset\'s) | wall |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
   for (const r of rows) {
     const outcome = r.fault ? (r.verdict === 'fail' ? 'caught' : r.verdict === 'pass' ? 'MISSED (passed)' : `not caught (${r.verdict})`) : r.verdict === 'fail' ? 'FALSE ALARM' : r.verdict;
     const shift = r.worstTestErrorShift === undefined ? '–' : `${r.worstTestErrorShift >= 0 ? '+' : '−'}${(Math.abs(r.worstTestErrorShift) * 100).toFixed(1)} pts`;
-    lines.push(`| ${r.name} | ${r.seeds.join(', ')} | ${outcome} | ${r.caughtBy.join('; ') || '–'} | ${r.inconclusiveRows} | ${shift} | ${r.wallSeconds.toFixed(0)} s |`);
+    const gated = r.gatedShifts.map((g) => `${g.model} ${g.metric} ${signed(g.metric, g.shift)} (${unsigned(g.metric, g.detectable)}; ${g.designDetectable === undefined ? '–' : unsigned(g.metric, g.designDetectable)})`).join('; ');
+    lines.push(`| ${r.name} | ${r.seeds.join(', ')} | ${outcome} | ${r.caughtBy.join('; ') || '–'} | ${r.inconclusiveRows} | ${shift} | ${gated || '–'} | ${r.wallSeconds.toFixed(0)} s |`);
   }
   const clean = rows.filter((r) => !r.fault);
   const faults = rows.filter((r) => r.fault);
@@ -133,3 +158,7 @@ export function calibrationTable(rows: readonly CalibrationRow[]): string {
   );
   return `${lines.join('\n')}\n`;
 }
+
+/** Errors in points, anything else as a number: the notation of the console reporter. */
+const unsigned = (metric: string, x: number) => (!Number.isFinite(x) ? '∞' : isErrorMetric(metric) ? `${(x * 100).toFixed(2)} pts` : x.toPrecision(3));
+const signed = (metric: string, x: number) => `${x >= 0 ? '+' : '−'}${unsigned(metric, Math.abs(x))}`;

@@ -26,6 +26,14 @@ const TestPoint = z.object({
   loss: z.number(),
 });
 
+/**
+ * Where a run's training wall time went: its SGD steps (forward, backward, update, and reading
+ * the loss), its evaluations on the held-out split, and writing checkpoints. The rest of
+ * `wallSeconds` is the loop's own cost: logging, waiting for input, bookkeeping.
+ */
+const LoopSeconds = z.object({ steps: z.number().nonnegative(), evaluation: z.number().nonnegative(), checkpoints: z.number().nonnegative() });
+export type LoopSeconds = z.infer<typeof LoopSeconds>;
+
 /** A machine identity a run trained on, from the iteration it took over. */
 const MachineSegment = z.object({
   fromIteration: z.number().int().nonnegative(),
@@ -92,6 +100,8 @@ const Common = z.object({
   pipelineImagesPerSecond: z.number(),
   /** Seconds the training loop waited for input: near 0 when the pipeline is not the bottleneck. */
   inputWaitSeconds: z.number(),
+  /** Absent in records written before it was kept, and for runs resumed from such a checkpoint. */
+  loopSeconds: LoopSeconds.optional(),
   curves: z.object({ train: z.array(TrainPoint), test: z.array(TestPoint) }),
 });
 

@@ -25,7 +25,7 @@ import type { ArchSpec } from '../models/spec.js';
 import { type Aspect, aspect, describeDifferences, differences } from '../records/differences.js';
 import type { FaultName } from '../records/faults.js';
 import { CPU, NUMERICS_ENVIRONMENT } from '../records/identity.js';
-import { type FinalMetrics, identityOfSegment, type MachineSegment, RUN_SCHEMA_VERSION, RunRecord, type TestPoint, type TrainPoint } from '../records/run-record.js';
+import { type FinalMetrics, identityOfSegment, type LoopSeconds, type MachineSegment, RUN_SCHEMA_VERSION, RunRecord, type TestPoint, type TrainPoint } from '../records/run-record.js';
 import { type Checkpoint, readCheckpoint, type SavedTensor, writeCheckpoint } from './checkpoint.js';
 import { lockRunFolder } from './lock.js';
 import { buildPlanned, evaluationLogits, planRun, preparedBatch, type TrainingPlan } from './plan.js';
@@ -89,6 +89,8 @@ interface CheckpointHeader {
   readonly recipe?: RunRecipe;
   /** The machine identities it trained on, each from the iteration it took over (absent in older checkpoints). */
   readonly machines?: MachineSegment[];
+  /** Where the wall time went so far (absent in older checkpoints: then unknown for the whole run). */
+  readonly loopSeconds?: LoopSeconds;
 }
 
 /** The settings a resumed run must share with the run it continues. */
@@ -258,6 +260,7 @@ function startSession(options: TrainOptions, spec: ArchSpec, checkpointPath: str
       window: EMPTY_WINDOW,
       recipe: recipeOf(options, schedule),
       machines: [machineSegment(options.backend, 0)],
+      loopSeconds: { steps: 0, evaluation: 0, checkpoints: 0 },
     },
   };
   if (!options.resume) return session;
@@ -413,6 +416,10 @@ async function trainLocked(options: TrainOptions, spec: ArchSpec, log: (line: st
     ...rest,
   });
 
+  const spent = (part: keyof LoopSeconds, seconds: number) => {
+    const so = session.state.loopSeconds;
+    if (so) session.state = { ...session.state, loopSeconds: { ...so, [part]: so[part] + seconds } };
+  };
   while (session.state.iteration < options.iterations) {
     // Let the event loop run (signal handlers, I/O): the step itself is synchronous.
     await new Promise((resolve) => setImmediate(resolve));
@@ -438,6 +445,7 @@ async function trainLocked(options: TrainOptions, spec: ArchSpec, log: (line: st
     }
     const w = session.state.window ?? EMPTY_WINDOW;
     session.state = { ...session.state, iteration: it + 1, window: { wrong: w.wrong + missed, loss: w.loss + loss, steps: w.steps + 1, stepSeconds: w.stepSeconds + stepSeconds } };
+    spent('steps', stepSeconds);
     const done = session.state.iteration;
     const last = done === options.iterations;
 
@@ -451,13 +459,17 @@ async function trainLocked(options: TrainOptions, spec: ArchSpec, log: (line: st
     }
     if (session.state.warming && schedule.warmup && done >= schedule.warmup.maxIterations) session.state = { ...session.state, warming: false };
     if (done % options.evalEvery === 0 || last) {
+      const evalStart = performance.now();
       const test = await testPoint(session, data, log);
+      spent('evaluation', (performance.now() - evalStart) / 1000);
       options.onProgress?.(progress({ test }));
     }
     if (done % options.checkpointEvery === 0 && !last) {
       session.state = { ...session.state, wallSeconds: session.state.wallSeconds + (performance.now() - segmentStart) / 1000 };
       segmentStart = performance.now();
       saveCheckpoint(checkpointPath, session);
+      // Counted in the next checkpoint, as the save's wall time is (it falls in the next segment).
+      spent('checkpoints', (performance.now() - segmentStart) / 1000);
     }
   }
   await next?.catch(() => undefined); // a batch prepared for a step that never ran
@@ -469,6 +481,7 @@ async function trainLocked(options: TrainOptions, spec: ArchSpec, log: (line: st
   const tenCrop = status === 'completed' && data.family === 'imagenet' ? await evaluate(session.plan, session.built, data, 'ten-crop') : undefined;
   const record = runRecord({ options, spec, data, plan: session.plan, facts: session.facts, state: session.state, status, divergedAt, checkpointPath, pipelineImagesPerSecond, tenCrop });
   writeFileAtomically(runPath, `${JSON.stringify(record, null, 2)}\n`);
+  if (record.loopSeconds) log(`${spec.name}: ${describeLoop(record.wallSeconds, record.loopSeconds)}`);
   writeFileAtomically(join(options.outDir, 'train-curve.csv'), stringify(record.curves.train, { header: true }));
   writeFileAtomically(join(options.outDir, 'test-curve.csv'), stringify(record.curves.test, { header: true }));
   session.sgd.dispose();
@@ -530,6 +543,7 @@ function runRecord(r: {
     imagesPerSecond: meanOrZero(state.curves.train.map((p) => p.imagesPerSecond)),
     pipelineImagesPerSecond: r.pipelineImagesPerSecond,
     inputWaitSeconds: state.inputWaitSeconds,
+    ...(state.loopSeconds ? { loopSeconds: state.loopSeconds } : {}),
     metrics: finalMetrics(state.curves, r.tenCrop),
     curves: state.curves,
   });
@@ -581,4 +595,11 @@ function finalMetrics(curves: { train: TrainPoint[]; test: TestPoint[] }, tenCro
     ...(lastTest?.top5Error !== undefined ? { top5Error: lastTest.top5Error } : {}),
     ...(tenCrop ? { top1Error10Crop: tenCrop.top1, top5Error10Crop: tenCrop.top5 } : {}),
   };
+}
+
+/** "890 s: steps 714 s, evaluation 87 s, checkpoints 1 s, the loop's own 88 s (9.9 %)": where a run's wall time went. */
+export function describeLoop(wallSeconds: number, spent: LoopSeconds): string {
+  const rest = Math.max(0, wallSeconds - spent.steps - spent.evaluation - spent.checkpoints);
+  const s = (x: number) => `${x.toFixed(x < 10 ? 1 : 0)} s`;
+  return `${s(wallSeconds)}: steps ${s(spent.steps)}, evaluation ${s(spent.evaluation)}, checkpoints ${s(spent.checkpoints)}, the loop's own ${s(rest)} (${((100 * rest) / wallSeconds).toFixed(1)} %)`;
 }
