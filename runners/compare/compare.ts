@@ -251,7 +251,7 @@ export function compare(results: ResultSet, suite: Suite, baseline: { path: stri
       }
       if (!gates(metric, baseline.data)) {
         const why = !errorGated(metric)
-          ? `reported, not gated, at preset ${results.preset}: it gates ${preset.gatedErrors!.join(', ')} only (README, "Power at nightly")`
+          ? `reported, not gated, at preset ${results.preset}: it gates ${preset.gatedErrors!.join(', ')} only (the preset's gatedErrors; README, "The nightly, designed from measured noise")`
           : preset.gateThroughput
           ? `throughput is gated only against a baseline from the same machine (baseline: ${baseline.data.backend.gpuModel ?? describeCpu(baseline.data.backend)}; here: ${results.backend.gpuModel ?? describeCpu(results.backend)})`
           : `throughput is reported, not gated, at preset ${results.preset}`;
