@@ -295,13 +295,13 @@ export interface NoiseChartPoint {
   readonly seeds: number;
   /** σ over seeds, in points of error. */
   readonly sigma: number;
-  readonly metric: 'test error' | 'training error';
+  readonly metric: 'test error' | 'training error' | 'generalisation gap';
   /** Wall minutes of one run on the machine that measured it. */
   readonly minutes: number;
 }
 
 /**
- * The noise curve: seed-to-seed σ of final test and training error against
+ * The noise curve: seed-to-seed σ of final test and training error and of their gap against
  * the CPU minutes one run costs, one point per length (labelled with its
  * iterations). Longer runs cost more each but may need far fewer seeds.
  */
@@ -309,7 +309,7 @@ export function noiseSpec(points: readonly NoiseChartPoint[], title: string): To
   const values = points.map((p) => ({ ...p, label: `${p.iterations.toLocaleString('en-US')} it.` }));
   const x = { field: 'minutes', type: 'quantitative' as const, title: 'one run (CPU minutes, this machine)', scale: { type: 'log' as const } };
   const y = { field: 'sigma', type: 'quantitative' as const, title: 'σ over seeds (points of error)', scale: { zero: true } };
-  const color = { field: 'metric', type: 'nominal' as const, title: null, scale: { domain: ['test error', 'training error'], range: ['#1f77b4', '#999'] } };
+  const color = { field: 'metric', type: 'nominal' as const, title: null, scale: { domain: ['test error', 'training error', 'generalisation gap'], range: ['#1f77b4', '#999', '#ff7f0e'] } };
   return {
     $schema: SCHEMA,
     title,

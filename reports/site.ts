@@ -420,19 +420,20 @@ async function noisePage(dir: string, rows: readonly NoiseRow[]): Promise<string
   const points = rows.flatMap((r): NoiseChartPoint[] => [
     { model: r.model, iterations: r.iterations, seeds: r.seeds.length, sigma: 100 * r.testError.std, metric: 'test error', minutes: r.fastestSeconds / 60 },
     { model: r.model, iterations: r.iterations, seeds: r.seeds.length, sigma: 100 * r.trainError.std, metric: 'training error', minutes: r.fastestSeconds / 60 },
+    { model: r.model, iterations: r.iterations, seeds: r.seeds.length, sigma: 100 * r.generalizationGap.std, metric: 'generalisation gap', minutes: r.fastestSeconds / 60 },
   ]);
   const target = rows[0]!.timeToTarget.target;
   const detect = rows[0]!.detect;
   const chart = await renderSvg(noiseSpec(points, `Seed-to-seed noise against the cost of one run (${[...new Set(rows.map((r) => r.model))].join(', ')})`));
   const body = rows.map((r) => html`<tr>${noiseCells(r).map((cell, i) => (i < 1 ? html`<td>${cell}</td>` : html`<td class="num">${cell}</td>`))}</tr>`);
-  const csv = rows.map((r) => ({ model: r.model, iterations: r.iterations, seeds: r.seeds.join(' '), testErrorMean: r.testError.mean, testErrorStd: r.testError.std, trainErrorMean: r.trainError.mean, trainErrorStd: r.trainError.std, target, firstBelowMean: r.timeToTarget.iterations?.mean ?? '', firstBelowStd: r.timeToTarget.iterations?.std ?? '', reached: r.timeToTarget.reached, wallSecondsMean: r.wallSeconds.mean, wallSecondsFastest: r.fastestSeconds, seedsToDetect: r.seedsToDetect ?? '', detect }));
+  const csv = rows.map((r) => ({ model: r.model, iterations: r.iterations, seeds: r.seeds.join(' '), testErrorMean: r.testError.mean, testErrorStd: r.testError.std, trainErrorMean: r.trainError.mean, trainErrorStd: r.trainError.std, gapMean: r.generalizationGap.mean, gapStd: r.generalizationGap.std, target, firstBelowMean: r.timeToTarget.iterations?.mean ?? '', firstBelowStd: r.timeToTarget.iterations?.std ?? '', reached: r.timeToTarget.reached, wallSecondsMean: r.wallSeconds.mean, wallSecondsFastest: r.fastestSeconds, seedsToDetect: r.seedsToDetect ?? '', detect }));
   writeFileAtomically(
     join(dir, NOISE_PAGE),
     page(
       'resnet-repro: the noise curve',
       html`<p><a href="index.html">← scoreboard</a></p><h1>The noise curve</h1>
 <p>One recipe trained to several lengths on the same machine, several seeds each: how much the final errors vary from seed to seed, and what one run costs. A nightly that must detect a shift of ${(100 * detect).toFixed(1)} points needs the seeds in the last columns at each length (the gate's own rule: one-sided Welch bound, α 0.05, power 0.8, one gated row); the design takes the length whose seeds cost least. Wall times are of this machine as measured, with whatever else ran on it: a length is costed at its fastest run, the one least disturbed.</p>
-<figure>${trusted(chart)}<figcaption>σ of the final test error (blue) and training error (grey) over seeds, against the wall minutes of one run (the fastest of the length); labels: iterations. ${csvLink(dir, 'noise', 'noise.csv', csv)}</figcaption></figure>
+<figure>${trusted(chart)}<figcaption>σ of the final test error (blue), training error (grey) and generalisation gap (orange: test error minus the training error since the last rate drop) over seeds, against the wall minutes of one run (the fastest of the length); labels: iterations. ${csvLink(dir, 'noise', 'noise.csv', csv)}</figcaption></figure>
 <table><thead><tr>${noiseHeader(target, detect).map((h) => html`<th>${h}</th>`)}</tr></thead><tbody>${body}</tbody></table>`,
     ),
   );

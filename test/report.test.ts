@@ -312,6 +312,7 @@ test('report --noise: a page draws σ against the minutes of one run per length,
   t.regex(readFileSync(join(site, 'index.html'), 'utf8'), /<a href="noise\.html">the noise curve<\/a>/);
   const csv = readFileSync(join(site, 'noise', 'noise.csv'), 'utf8').trim().split('\n');
   t.is(csv.length, 3, 'a row per length');
+  t.true(csv[0]!.split(',').includes('gapStd'), 'the gap\'s spread beside the errors\'');
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
   try {
     const page = await browser.newPage();
@@ -320,6 +321,7 @@ test('report --noise: a page draws σ against the minutes of one run per length,
     await page.goto(`file://${join(site, 'noise.html')}`);
     t.is(await page.locator('figure svg').count(), 1);
     t.true((await page.locator('figure svg text').allTextContents()).some((s) => s.includes('2,000 it.')), 'each point is labelled with its length');
+    t.true((await page.locator('figure svg text').allTextContents()).some((s) => s === 'generalisation gap'), 'the gap is drawn beside the errors');
     const rows = await page.locator('tbody tr').allTextContents();
     t.is(rows.length, 2);
     t.regex(rows[0]!, /resnet20\s*600\s*4/);
