@@ -51,10 +51,18 @@ test('clean seeds at the measured noise, off the baseline\'s machine: PASS (exit
 });
 
 test('no augmentation, as measured at 2,000 iterations: test error 4 points *better*, the gap 4 points wider; the gap fails the nightly', (t) => {
-  // Measured (long-runs/fault-2000-no-augmentation, seed 5): test error 22.49 %, gap +4.01 points; the clean seed 5: 26.46 %, −0.26.
+  // Measured (long-runs/fault-2000-no-augmentation, seeds 5–6): test error 22.49 % and 22.94 %, gaps +4.01 and +3.84 points; the clean seeds: 26.46 % and 26.27 %, −0.26 and +0.04.
   const c = compare(fakeResults(cifar10Depth, 'nightly', { resnet20: seeds(SEEDS, 0.225, 0.04) }), cifar10Depth, baseline);
   t.is(row(c, 'testError').verdict, 'pass', 'test error alone would let it through');
   t.is(row(c, 'generalizationGap').verdict, 'regression', row(c, 'generalizationGap').why);
+  t.is(c.exitCode, 1);
+});
+
+test('20 % label noise, as measured at 2,000 iterations: test error 6 points worse fails the nightly, whatever the (narrower) gap says', (t) => {
+  // Measured (long-runs/fault-2000-label-noise-20, seeds 5–6): test error 33.21 % and 32.06 %, gaps −12.79 and −13.48 points.
+  const c = compare(fakeResults(cifar10Depth, 'nightly', { resnet20: seeds(SEEDS, 0.3264, -0.1314) }), cifar10Depth, baseline);
+  t.is(row(c, 'testError').verdict, 'regression', row(c, 'testError').why);
+  t.not(row(c, 'generalizationGap').verdict, 'regression', 'a narrower gap is not harmful');
   t.is(c.exitCode, 1);
 });
 
