@@ -80,7 +80,7 @@ test('bad numbers are usage errors before any data is read, naming the flag', as
 /** Everything a run record says except how long things took (and when). */
 function measured(path: string): unknown {
   const r = readRunRecord(path) as Record<string, unknown> & { curves: { train: Record<string, unknown>[]; test: unknown[] } };
-  const { startedAt: _s, finishedAt: _f, wallSeconds: _w, imagesPerSecond: _i, pipelineImagesPerSecond: _p, inputWaitSeconds: _q, ...rest } = r;
+  const { startedAt: _s, finishedAt: _f, wallSeconds: _w, loopSeconds: _l, imagesPerSecond: _i, pipelineImagesPerSecond: _p, inputWaitSeconds: _q, ...rest } = r;
   return { ...rest, curves: { train: r.curves.train.map(({ imagesPerSecond: _x, ...point }) => point), test: r.curves.test } };
 }
 
