@@ -1,6 +1,7 @@
 /** The calibration table: what each planted fault and clean rerun did to every gated row, against what could have seen it. */
 import test from 'ava';
-import { type CalibrationRow, calibrationTable } from '../runners/compare/calibrate.js';
+import type { CalibrationRow } from '../runners/compare/calibrate.js';
+import { calibrationTable } from '../reports/calibration-table.js';
 
 const row = (over: Partial<CalibrationRow>): CalibrationRow => ({
   name: 'no-augmentation',

@@ -6,7 +6,8 @@ import { type BackendRequest, describeBackend, initBackend } from '../backend.js
 import { defaultBaselinePath, readBaseline } from '../records/baseline.js';
 import { InputError, UsageError } from '../errors.js';
 import { writeFileAtomically } from '../files.js';
-import { calibrate, calibrationTable } from '../compare/calibrate.js';
+import { calibrationTable } from '../../reports/calibration-table.js';
+import { calibrate } from '../compare/calibrate.js';
 import { presetOf } from '../suite/units.js';
 import { FAULT_NAMES, type FaultName } from '../records/faults.js';
 import { addFlags, FLAGS, type FlagValues } from './flags.js';

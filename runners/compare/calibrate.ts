@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import type { PresetName } from '../records/recipe.js';
-import { isErrorMetric, type Suite } from '../../suites/define.js';
+import type { Suite } from '../../suites/define.js';
 import type { BackendInfo } from '../backend.js';
 import type { Baseline } from '../records/baseline.js';
 import { type Comparison, type RowVerdict, compare } from './compare.js';
@@ -136,29 +136,3 @@ function calibrationRow(name: string, fault: FaultName | null, results: ResultSe
     wallSeconds: results.wallSeconds,
   };
 }
-
-/** The calibration as a Markdown table, for the README and CI summaries. */
-export function calibrationTable(rows: readonly CalibrationRow[]): string {
-  const lines = [
-    '| run | seeds | verdict | caught by | inconclusive rows | worst test-error shift | gated rows: shift (detectable with these seeds; with the preset\'s) | wall |',
-    '|---|---|---|---|---|---|---|---|',
-  ];
-  for (const r of rows) {
-    const outcome = r.fault ? (r.verdict === 'fail' ? 'caught' : r.verdict === 'pass' ? 'MISSED (passed)' : `not caught (${r.verdict})`) : r.verdict === 'fail' ? 'FALSE ALARM' : r.verdict;
-    const shift = r.worstTestErrorShift === undefined ? '–' : `${r.worstTestErrorShift >= 0 ? '+' : '−'}${(Math.abs(r.worstTestErrorShift) * 100).toFixed(1)} pts`;
-    const gated = r.gatedShifts.map((g) => `${g.model} ${g.metric} ${signed(g.metric, g.shift)} (${unsigned(g.metric, g.detectable)}; ${g.designDetectable === undefined ? '–' : unsigned(g.metric, g.designDetectable)})`).join('; ');
-    lines.push(`| ${r.name} | ${r.seeds.join(', ')} | ${outcome} | ${r.caughtBy.join('; ') || '–'} | ${r.inconclusiveRows} | ${shift} | ${gated || '–'} | ${r.wallSeconds.toFixed(0)} s |`);
-  }
-  const clean = rows.filter((r) => !r.fault);
-  const faults = rows.filter((r) => r.fault);
-  lines.push(
-    '',
-    `faults caught: ${faults.filter((r) => r.verdict === 'fail').length} of ${faults.length}; faults that passed: ${faults.filter((r) => r.verdict === 'pass').length}; ` +
-      `false alarms: ${clean.filter((r) => r.verdict === 'fail').length} of ${clean.length} clean reruns`,
-  );
-  return `${lines.join('\n')}\n`;
-}
-
-/** Errors in points, anything else as a number: the notation of the console reporter. */
-const unsigned = (metric: string, x: number) => (!Number.isFinite(x) ? '∞' : isErrorMetric(metric) ? `${(x * 100).toFixed(2)} pts` : x.toPrecision(3));
-const signed = (metric: string, x: number) => `${x >= 0 ? '+' : '−'}${unsigned(metric, Math.abs(x))}`;

@@ -159,7 +159,7 @@ export function identityOfSegment(segment: MachineSegment): CpuFields {
 
 /**
  * The training error of the run's last learning-rate phase: every logged window since the rate
- * last changed, weighted by its images. Over a phase (at 2,000 iterations, 500 of them) rather
+ * last changed, weighted by its iterations. Over a phase (at 2,000 iterations, 500 of them) rather
  * than the last window, so that it measures the net, not the binomial noise of 3,200 images.
  * Undefined without a training curve.
  */

@@ -598,7 +598,7 @@ function finalMetrics(curves: { train: TrainPoint[]; test: TestPoint[] }, tenCro
 }
 
 /** "890 s: steps 714 s, evaluation 87 s, checkpoints 1 s, the loop's own 88 s (9.9 %)": where a run's wall time went. */
-export function describeLoop(wallSeconds: number, spent: LoopSeconds): string {
+function describeLoop(wallSeconds: number, spent: LoopSeconds): string {
   const rest = Math.max(0, wallSeconds - spent.steps - spent.evaluation - spent.checkpoints);
   const s = (x: number) => `${x.toFixed(x < 10 ? 1 : 0)} s`;
   return `${s(wallSeconds)}: steps ${s(spent.steps)}, evaluation ${s(spent.evaluation)}, checkpoints ${s(spent.checkpoints)}, the loop's own ${s(rest)} (${((100 * rest) / wallSeconds).toFixed(1)} %)`;
