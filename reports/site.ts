@@ -127,6 +127,13 @@ function deviceOf(results: ResultSet): string {
   return results.backend.gpuModel ?? shortCpu(results.backend);
 }
 
+/** Which copy of the data the runs read (run records' digests): two copies of CIFAR-10 train to different errors. */
+function dataCopies(results: ResultSet): string {
+  const digests = [...new Set(results.runs.map((r) => r.record.dataset.digest))];
+  const name = (d: string | null | undefined) => (d === undefined ? 'not recorded (runs from before digests)' : d === null ? 'not hashed (generated or streamed)' : d);
+  return `${results.runs[0]!.record.dataset.name}: ${digests.map(name).join('; ')}`;
+}
+
 function environment(results: ResultSet): Markup {
   const git = commitOf(results);
   const seeds = [...new Set(results.expectedUnits.map((u) => u.seed))];
@@ -136,6 +143,7 @@ function environment(results: ResultSet): Markup {
     ['backend', results.backend.name],
     ['versions', Object.entries(results.backend.versions).map(([k, v]) => `${k} ${v}`).join(', ')],
     ['device', results.backend.gpuModel ?? describeCpu(results.backend)],
+    ...(results.runs.length > 0 ? ([['data read', dataCopies(results)]] as [string, unknown][]) : []),
     ...(results.fault ? ([['calibration fault', results.fault]] as [string, unknown][]) : []),
     ['commit', git ? `${git.commit}${git.dirty ? ' (with uncommitted changes)' : ''}` : 'not recorded with these results'],
     ...(seeds.length > 0 ? ([['seeds', seeds.join(', ')]] as [string, unknown][]) : []),

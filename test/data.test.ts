@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test, { type ExecutionContext } from 'ava';
 import { augmentedBatch, CIFAR_PAD, plainBatch } from '../runners/data/augment.js';
-import { CIFAR10, loadCifar10 } from '../runners/data/cifar10.js';
+import { CIFAR10, cifar10Digest, loadCifar10 } from '../runners/data/cifar10.js';
+import { openDataset } from '../runners/data/datasets.js';
 import { perPixelMean } from '../runners/data/images.js';
 import { rng } from '../runners/data/rng.js';
 import { syntheticImages } from '../runners/data/synthetic.js';
@@ -75,6 +76,20 @@ withRealData('the real copy matches its published SHA-256 for the file the tests
   const sums = readFileSync(join(REAL, 'SHA256SUMS'), 'utf8');
   const expected = sums.split('\n').find((l) => l.endsWith('test_batch.bin'))!.split(/\s+/)[0]!;
   t.is(createHash('sha256').update(readFileSync(join(REAL, 'test_batch.bin'))).digest('hex'), expected);
+});
+
+test('a CIFAR-10 folder is named by the SHA-256 of its six files in order, so another copy (one byte re-encoded) is another digest', async (t) => {
+  const { createHash } = await import('node:crypto');
+  const dir = fakeCifar();
+  const files = [...CIFAR10.trainFiles, ...CIFAR10.testFiles].map((f) => readFileSync(join(dir, f)));
+  const digest = cifar10Digest(dir);
+  t.is(digest, `sha256:${createHash('sha256').update(Buffer.concat(files)).digest('hex')}`, 'as `cat data_batch_{1..5}.bin test_batch.bin | sha256sum` prints it');
+  t.is(openDataset({ name: 'cifar10', dir, trainLimit: 8, testLimit: 8 }).digest, digest, 'runs record the copy they read');
+  const pixel = files[5]!;
+  pixel[1] = (pixel[1]! + 1) % 256;
+  writeFileSync(join(dir, 'test_batch.bin'), pixel);
+  t.not(cifar10Digest(dir), digest);
+  t.is(openDataset({ name: 'synthetic', trainLimit: 8, testLimit: 8 }).digest, null, 'generated sets are this code\'s own: not hashed');
 });
 
 test('synthetic data is deterministic, balanced enough, and named as synthetic', (t) => {

@@ -101,6 +101,46 @@ test('merged shards of one machine keep its identity', (t) => {
   t.true(differences(merged.backend, XEON, WHOLE_IDENTITY).length === 0);
 });
 
+/** The same results, each run's record naming the copy of the data it read (undefined: a record from before digests). */
+const reading = (results: ResultSet, digest: (seed: number) => string | undefined): ResultSet => ({
+  ...results,
+  runs: results.runs.map((r) => ({ ...r, record: { ...r.record, dataset: { ...r.record.dataset, digest: digest(r.unit.seed) } } })),
+});
+const OFFICIAL = 'sha256:0fficia1';
+const JPEG_COPY = 'sha256:1b9e9c0b';
+
+test('the copy of the data is provenance: a baseline keeps the copy its runs read and gates only runs of that copy', (t) => {
+  const results = fakeResults(cifar10Depth, 'nightly', { resnet20: [{ testError: 0.4 }, { testError: 0.41 }, { testError: 0.42 }] });
+  const baseline = baselineFrom(cifar10Depth, reading(results, () => JPEG_COPY));
+  t.is(baseline.data.dataDigest, JPEG_COPY);
+  t.notThrows(() => compare(reading(results, () => JPEG_COPY), cifar10Depth, baseline));
+  t.throws(() => compare(reading(results, () => OFFICIAL), cifar10Depth, baseline), {
+    instanceOf: InputError,
+    message: /baseline\.json cannot gate these results: its runs read sha256:1b9e9c0b, but resnet20-s1 read sha256:0fficia1, .*record a baseline on this one/,
+  });
+  t.throws(() => compare(reading(results, (seed) => (seed === 2 ? undefined : JPEG_COPY)), cifar10Depth, baseline), { instanceOf: InputError, message: /resnet20-s2 read a copy it does not name/ });
+  // A baseline from before digests says nothing of its copy: it gates as before.
+  const older = baselineFrom(cifar10Depth, reading(results, () => undefined));
+  t.is(older.data.dataDigest, undefined);
+  t.notThrows(() => compare(reading(results, () => OFFICIAL), cifar10Depth, older));
+});
+
+test('runs of two copies of the data are never one sample: not one result set, not one baseline, not one pool', (t) => {
+  const results = fakeResults(cifar10Depth, 'nightly', { resnet20: [{ testError: 0.4 }, { testError: 0.41 }, { testError: 0.42 }] });
+  const mixed = reading(results, (seed) => (seed === 3 ? OFFICIAL : JPEG_COPY));
+  t.throws(() => checkConsistency(mixed, cifar10Depth), { instanceOf: InputError, message: /read different copies of the data \(resnet20-s1 sha256:1b9e9c0b, resnet20-s2 sha256:1b9e9c0b, resnet20-s3 sha256:0fficia1\)/ });
+  t.throws(() => baselineFrom(cifar10Depth, mixed), { instanceOf: InputError, message: /different copies of the data/ });
+
+  const firstTwo = (r: ResultSet): ResultSet => ({ ...r, settings: { ...r.settings, seeds: 2 } as ResultSet['settings'], expectedUnits: r.expectedUnits.slice(0, 2), runs: r.runs.slice(0, 2) });
+  const third = (r: ResultSet): ResultSet => ({ ...r, settings: { ...r.settings, seeds: 1, firstSeed: 3 } as ResultSet['settings'], expectedUnits: r.expectedUnits.slice(2), runs: r.runs.slice(2) });
+  const existing = baselineFrom(cifar10Depth, on(firstTwo(reading(results, () => JPEG_COPY)), XEON)).data;
+  const pool = (digest: string | undefined) => appendBaseline(existing, baselineFrom(cifar10Depth, on(third(reading(results, () => digest)), XEON)).data, 'b.json');
+  t.throws(() => pool(OFFICIAL), { instanceOf: InputError, message: /cannot pool into b\.json: its runs read sha256:1b9e9c0b, these read sha256:0fficia1/ });
+  t.is(pool(JPEG_COPY).dataDigest, JPEG_COPY);
+  t.is(pool(JPEG_COPY).metrics.resnet20!.testError!.n, 3);
+  t.is(pool(undefined).dataDigest, undefined, 'seeds that do not name their copy leave the pool not naming one');
+});
+
 test("the generalisation gap: final test error minus the training error of the last learning-rate phase, each window weighted by its iterations", (t) => {
   const point = (iteration: number, trainError: number, learningRate: number): TrainPoint => ({ iteration, trainError, loss: 1, learningRate, imagesPerSecond: 100 });
   // Rate 0.01 until 100, then 0.001: the last phase is the windows ending at 150 (50 iterations) and 175 (25).

@@ -13,6 +13,7 @@ import { readCheckpoint, writeCheckpoint } from '../runners/train/checkpoint.js'
 import { lockRunFolder } from '../runners/train/lock.js';
 import { readRunRecord } from '../runners/records/run-record.js';
 import { openDataset } from '../runners/data/datasets.js';
+import type { TrainingData } from '../runners/data/source.js';
 import { type TrainOptions, train } from '../runners/train/train.js';
 
 let backend: BackendInfo;
@@ -115,6 +116,33 @@ test.serial('a run resumed on another machine identity completes and records eve
   );
   // On one machine nothing is added.
   t.is((await train(tiny(fresh()))).machines, undefined);
+});
+
+test.serial('a run resumes only on the copy of the data it started on; a checkpoint from before digests adopts the copy it resumes on, and says so', async (t) => {
+  const synthetic = openDataset({ name: 'synthetic', trainLimit: 64, testLimit: 32 });
+  // The same images under another name stand for another copy: only the digest tells copies apart.
+  const copy = (digest: string): TrainingData => Object.assign(Object.create(synthetic) as TrainingData, { digest });
+  const dir = fresh();
+  let steps = 0;
+  await train(tiny(dir, { data: copy('sha256:one'), shouldStop: () => steps++ >= 4 }));
+  await t.throwsAsync(train(tiny(dir, { resume: true, data: copy('sha256:two') })), {
+    instanceOf: InputError,
+    message: /these differ: data \(sha256 of its files\) sha256:one when started, sha256:two now\. Resume with the original settings and the copy of the data it started on/,
+  });
+  t.is((await train(tiny(dir, { resume: true, data: copy('sha256:one') }))).dataset.digest, 'sha256:one');
+
+  const legacy = fresh();
+  steps = 0;
+  await train(tiny(legacy, { data: copy('sha256:one'), shouldStop: () => steps++ >= 4 }));
+  const path = join(legacy, 'checkpoint.ckpt');
+  const saved = readCheckpoint<{ recipe: Record<string, unknown> }>(path);
+  const { dataDigest: _dropped, ...recipe } = saved.header.recipe;
+  writeCheckpoint(path, { ...saved, header: { ...saved.header, recipe } });
+  const lines: string[] = [];
+  const resumed = await train(tiny(legacy, { resume: true, data: copy('sha256:two'), log: (line) => lines.push(line) }));
+  t.is(resumed.status, 'completed');
+  t.is(resumed.dataset.digest, 'sha256:two');
+  t.true(lines.some((l) => /checkpoint predates data digests; from iteration 4 on it reads sha256:two/.test(l)), lines.join('\n'));
 });
 
 test.serial('a NaN loss ends the run as diverged, recorded, never completed', async (t) => {

@@ -193,6 +193,13 @@ export function compare(results: ResultSet, suite: Suite, baseline: { path: stri
           'Compare against a baseline of the same suite version, preset, backend and recipe (resnet-repro baseline record), or run with the baseline\'s settings.',
       );
     }
+    const otherCopy = b.dataDigest ? results.runs.filter((r) => r.record.dataset.digest !== b.dataDigest) : [];
+    if (otherCopy.length > 0) {
+      throw new InputError(
+        `${baseline.path} cannot gate these results: its runs read ${b.dataDigest}, but ${otherCopy.map((r) => `${r.unit.id} read ${r.record.dataset.digest ?? 'a copy it does not name'}`).join(', ')}. ` +
+          `Another copy of ${b.settings.dataset} (re-encoded, relabelled or cut) trains to other errors: run on the baseline's copy, or record a baseline on this one (resnet-repro baseline record).`,
+      );
+    }
   } else {
     problems.push(`no recorded baseline for ${suite.name}/${results.preset}/${results.backend.name} with these settings: nothing to gate against (record one with "resnet-repro baseline record")`);
   }

@@ -4,7 +4,8 @@
  * 1,024 green and 1,024 blue bytes (32×32, row-major). Images come out as
  * HWC bytes, the layout tfjs's NHWC convolutions take.
  */
-import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import type { ImageSet } from './images.js';
@@ -98,4 +99,19 @@ export function loadCifar10(dir: string, split: CifarSplit, limit = Number.POSIT
     images: full.images.subarray(from * pixels, needed * pixels),
     labels: full.labels.subarray(from, needed),
   };
+}
+
+/**
+ * Which copy of CIFAR-10 a folder holds: "sha256:" and the SHA-256 of its six files concatenated in
+ * the order above (`cat data_batch_{1..5}.bin test_batch.bin | sha256sum`). Copies differ (the
+ * official archive; re-encoded ones, such as a JPEG-derived copy), and so do the errors trained on
+ * them: a baseline gates only runs that read the same bytes.
+ */
+export function cifar10Digest(dir: string): string {
+  const hash = createHash('sha256');
+  for (const file of [...CIFAR10.trainFiles, ...CIFAR10.testFiles]) {
+    if (!existsSync(join(dir, file))) throw missing(dir, file);
+    hash.update(readFileSync(join(dir, file)));
+  }
+  return `sha256:${hash.digest('hex')}`;
 }

@@ -1,7 +1,7 @@
 /** Opens a dataset by name: the one place that maps names and folders to sources. */
 import { UsageError } from '../errors.js';
 import type { DatasetName } from '../records/recipe.js';
-import { loadCifar10 } from './cifar10.js';
+import { cifar10Digest, loadCifar10 } from './cifar10.js';
 import { ImageNetData } from './imagenet.js';
 import { ensureImageNetStandIn, standInFolder } from './imagenet-standin.js';
 import { InMemoryData, type TrainingData } from './source.js';
@@ -45,7 +45,7 @@ export function openDataset(options: DatasetOptions): TrainingData {
     case 'cifar10': {
       if (!options.dir) throw new UsageError('cifar10 needs its folder: --data DIR or RESNET_REPRO_DATA');
       const [train, test] = options.validationSplit ? (['train45k', 'val5k'] as const) : (['train', 'test'] as const);
-      return new InMemoryData(loadCifar10(options.dir, train, options.trainLimit), loadCifar10(options.dir, test, options.testLimit), test, options.dir);
+      return new InMemoryData(loadCifar10(options.dir, train, options.trainLimit), loadCifar10(options.dir, test, options.testLimit), test, options.dir, cifar10Digest(options.dir));
     }
     case 'imagenet':
       if (!options.dir) throw new UsageError('imagenet needs its folder (train/ and val/): --data DIR or RESNET_REPRO_DATA');

@@ -25,6 +25,8 @@ export interface TrainingData {
   readonly testCount: number;
   /** Which held-out split evaluation reads ("test", "val5k", "val"). */
   readonly testSplit: string;
+  /** The bytes it read, as "sha256:…" of its files (cifar10.ts); null for sets this code generates or streams unhashed (ImageNet folders). */
+  readonly digest: string | null;
   /** An augmented training batch of these training-set indices. */
   trainBatch(indices: Uint32Array, random: Rng): Promise<Batch>;
   /** The evaluation set, `batchSize` images at a time, in a given view. */
@@ -46,6 +48,7 @@ export class InMemoryData implements TrainingData {
     private readonly test: ImageSet,
     readonly testSplit: string,
     readonly dir: string | null,
+    readonly digest: string | null = null,
   ) {
     this.name = train.name;
     this.side = train.side;

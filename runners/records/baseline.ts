@@ -42,6 +42,8 @@ export const Baseline = z.object({
   /** The recipe the baseline was recorded with (a baseline is of a training suite). */
   settings: Recipe,
   backend: BackendRecord,
+  /** The copy of the data every run read ("sha256:…", run records' dataset.digest); absent when a run did not say. */
+  dataDigest: z.string().optional(),
   recordedAt: z.string(),
   /** Each recording pooled into this baseline (`baseline record --append`): when, from which commit, which seeds. */
   history: z.array(z.object({ recordedAt: z.string(), commit: z.string().nullable(), seeds: z.array(z.number().int()) })).optional(),

@@ -47,7 +47,15 @@ export type MachineSegment = z.infer<typeof MachineSegment>;
 const Common = z.object({
   schemaVersion: z.literal(RUN_SCHEMA_VERSION),
   model: z.string(),
-  dataset: z.object({ name: z.string(), dir: z.string().nullable(), trainImages: z.number().int(), testImages: z.number().int(), testSplit: z.string() }),
+  dataset: z.object({
+    name: z.string(),
+    dir: z.string().nullable(),
+    trainImages: z.number().int(),
+    testImages: z.number().int(),
+    testSplit: z.string(),
+    /** Which copy it read ("sha256:…" of its files); null where not hashed; absent in records from before it was kept. */
+    digest: z.string().nullable().optional(),
+  }),
   seed: z.number().int(),
   config: z.object({
     batchSize: z.number().int(),

@@ -40,6 +40,11 @@ export function checkConsistency(results: ResultSet, suite: Suite, path = 'the r
     const unit = byId.get(run.id);
     if (!unit || JSON.stringify(unit) !== JSON.stringify(run)) throw new InputError(`${path} hold ${run.id}, which is not one of the suite run's units`);
   }
+  // Runs on two copies of the data (the official files, a re-encoded copy) are two samples, never one.
+  const copies = [...new Set(results.runs.map((r) => r.record.dataset.digest).filter((d): d is string => typeof d === 'string'))];
+  if (copies.length > 1) {
+    throw new InputError(`${path}: their runs read different copies of the data (${results.runs.map((r) => `${r.unit.id} ${r.record.dataset.digest ?? 'unnamed'}`).join(', ')}): gate and record runs of one copy`);
+  }
   if (!isRecipe(results.settings)) return;
   const recipe = results.settings;
   // A run may come from any machine the result set was merged from; each run record names its own.

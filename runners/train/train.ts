@@ -103,6 +103,8 @@ interface RunRecipe {
   readonly testImages: number;
   readonly logEvery: number;
   readonly evalEvery: number;
+  /** The data's digest (TrainingData.digest); absent in checkpoints from before it was kept. */
+  readonly dataDigest?: string | null;
 }
 
 /** A checkpoint continues one run: this model, seed, data and fault. */
@@ -124,6 +126,7 @@ const RESUMED_RECIPE: readonly Aspect<RunRecipe>[] = (
     ['test images', 'testImages'],
     ['log interval', 'logEvery'],
     ['eval interval', 'evalEvery'],
+    ['data (sha256 of its files)', 'dataDigest'],
   ] as const satisfies readonly (readonly [string, keyof RunRecipe])[]
 ).map(([name, key]) => aspect(name, (r: RunRecipe) => r[key]));
 
@@ -137,6 +140,7 @@ function recipeOf(options: TrainOptions, schedule: Schedule): RunRecipe {
     testImages: options.data.testCount,
     logEvery: options.logEvery,
     evalEvery: options.evalEvery,
+    dataDigest: options.data.digest,
   };
 }
 
@@ -272,9 +276,13 @@ function startSession(options: TrainOptions, spec: ArchSpec, checkpointPath: str
   if (!Number.isSafeInteger(h.iteration) || h.iteration < 0 || h.iteration > options.iterations) {
     throw new InputError(`the checkpoint in ${options.outDir} is at iteration ${h.iteration}, outside 0…${options.iterations}: it is not a checkpoint of this run.`);
   }
-  if (h.recipe) {
-    const changed = differences(h.recipe, recipeOf(options, schedule), RESUMED_RECIPE);
-    if (changed.length > 0) throw new InputError(`--resume continues a run with its own settings, but these differ: ${describeDifferences(changed, 'when started', 'now')}. Resume with the original settings, or start a new run in another --out.`);
+  const asked = recipeOf(options, schedule);
+  // A checkpoint from before data digests were kept cannot say which copy it read: it adopts this one, and says so.
+  const started = h.recipe && { ...h.recipe, dataDigest: h.recipe.dataDigest === undefined ? asked.dataDigest : h.recipe.dataDigest };
+  if (h.recipe && h.recipe.dataDigest === undefined && asked.dataDigest) log(`${spec.name}: its checkpoint predates data digests; from iteration ${h.iteration} on it reads ${asked.dataDigest}`);
+  if (started) {
+    const changed = differences(started, asked, RESUMED_RECIPE);
+    if (changed.length > 0) throw new InputError(`--resume continues a run with its own settings, but these differ: ${describeDifferences(changed, 'when started', 'now')}. Resume with the original settings${changed.some((c) => c.aspect.startsWith('data')) ? ' and the copy of the data it started on' : ''}, or start a new run in another --out.`);
   }
   const byName = restoreWeights(built, saved, checkpointPath);
   for (const v of session.variables) {
@@ -288,7 +296,7 @@ function startSession(options: TrainOptions, spec: ArchSpec, checkpointPath: str
   const last = machines.at(-1)!;
   const moved = differences(identityOfSegment(last), identityOfSegment(here), [...CPU, NUMERICS_ENVIRONMENT]).length > 0;
   if (moved) log(`${spec.name}: resumed on another machine (${here.cpuModel}, ${here.cpus} cores, ${JSON.stringify(here.env)}; before: ${last.cpuModel}, ${last.cpus} cores, ${JSON.stringify(last.env)}): it completes, but can no longer replay a baseline`);
-  return { ...session, state: { ...h, window: h.window ?? EMPTY_WINDOW, recipe: h.recipe ?? recipeOf(options, schedule), machines: moved ? [...machines, here] : machines } };
+  return { ...session, state: { ...h, window: h.window ?? EMPTY_WINDOW, recipe: started ?? asked, machines: moved ? [...machines, here] : machines } };
 }
 
 function machineSegment(backend: BackendInfo, fromIteration: number): MachineSegment {
@@ -510,7 +518,7 @@ function runRecord(r: {
     ...(r.status === 'diverged' ? { divergedAt: r.divergedAt } : {}),
     ...(r.status === 'interrupted' ? { checkpoint: r.checkpointPath } : {}),
     model: r.spec.name,
-    dataset: { name: data.name, dir: data.dir, trainImages: data.trainCount, testImages: data.testCount, testSplit: data.testSplit },
+    dataset: { name: data.name, dir: data.dir, trainImages: data.trainCount, testImages: data.testCount, testSplit: data.testSplit, digest: data.digest },
     seed: options.seed,
     config: {
       batchSize: options.batchSize,
