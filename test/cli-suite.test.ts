@@ -74,7 +74,7 @@ test.serial('run → no baseline (exit 2) → record → compare replays it (0) 
   t.regex(shifted.stdout, /verdict: (FAIL|INCONCLUSIVE) \(exit [14]\)/);
 });
 
-test.serial('a run folder of another backend or machine is refused, not reused under this one\'s name', async (t) => {
+test.serial('a run folder of another backend, machine or copy of the data is refused, not reused under this one\'s name', async (t) => {
   const out = mkdtempSync(join(tmpdir(), 'reuse-'));
   t.is((await runCli([...cpu, 'run', 'cifar10-depth', ...tiny, '--out', out])).code, 2);
   const path = join(out, 'runs', 'resnet8-w4-s1', 'run.json');
@@ -83,6 +83,11 @@ test.serial('a run folder of another backend or machine is refused, not reused u
   const again = await runCli([...cpu, 'run', 'cifar10-depth', ...tiny, '--out', out]);
   t.is(again.code, 2, again.stderr);
   t.regex(again.stderr, /holds a run made differently: CPU extensions avx512f there, [a-z0-9_ ]+ now/);
+  // A completed run on another copy of the data is not this run either (synthetic data is not hashed: "none").
+  writeFileSync(path, JSON.stringify({ ...record, dataset: { ...record.dataset, digest: 'sha256:another-copy' } }));
+  const copy = await runCli([...cpu, 'run', 'cifar10-depth', ...tiny, '--out', out]);
+  t.is(copy.code, 2, copy.stderr);
+  t.regex(copy.stderr, /holds a run made differently: data copy sha256:another-copy there, none now/);
   const other = await runCli([...cpu, 'run', 'cifar10-depth', ...tiny, '--iterations', '3', '--out', out]);
   t.is(other.code, 2);
   t.regex(other.stderr, /holds another suite run \(iterations \d+ there, 3 now\)/);

@@ -16,7 +16,7 @@ export interface RunProvenance {
   readonly logEvery: number;
   readonly evalEvery: number;
   /** The dataset, with its image counts where the asker knows them. */
-  readonly dataset: { readonly name: string; readonly trainImages?: number; readonly testImages?: number };
+  readonly dataset: { readonly name: string; readonly trainImages?: number; readonly testImages?: number; readonly digest?: string | null };
   readonly fault: FaultName | null;
   readonly identity: BackendRecord;
 }
@@ -30,7 +30,7 @@ export function provenanceOfRun(record: RunRecord): RunProvenance {
     batchSize: config.batchSize,
     logEvery: config.logEvery,
     evalEvery: config.evalEvery,
-    dataset: { name: dataset.name, trainImages: dataset.trainImages, testImages: dataset.testImages },
+    dataset: { name: dataset.name, trainImages: dataset.trainImages, testImages: dataset.testImages, digest: dataset.digest },
     fault: record.fault ?? null,
     identity: identityOfRun(record),
   };
@@ -51,6 +51,8 @@ export const RUN_RECIPE: readonly Aspect<RunProvenance>[] = [
 
 export const DATASET_NAME: Aspect<RunProvenance> = aspect('dataset', (p) => p.dataset.name);
 export const DATASET: Aspect<RunProvenance> = aspect('dataset', (p) => `${p.dataset.name} (${p.dataset.trainImages ?? '?'}/${p.dataset.testImages ?? '?'} images)`);
+/** Which copy of the data (run records' dataset.digest): none for generated sets; unknown in records from before it was kept. */
+export const DATA_COPY: Aspect<RunProvenance> = aspect('data copy', (p) => p.dataset.digest);
 export const FAULT: Aspect<RunProvenance> = aspect('fault', (p) => p.fault);
 
 /** Identity aspects (identity.ts) read through a run's provenance. */

@@ -24,7 +24,7 @@ import { layerResponses } from '../models/responses.js';
 import { type Aspect, aspect, type Difference, describeDifferences, differences } from '../records/differences.js';
 import type { FaultName } from '../records/faults.js';
 import { ACCELERATOR, BUILD, WHOLE_IDENTITY } from '../records/identity.js';
-import { DATASET, FAULT, MODEL_AND_SEED, ofIdentity, provenanceOfRun, RUN_RECIPE, type RunProvenance } from '../records/provenance.js';
+import { DATA_COPY, DATASET, FAULT, MODEL_AND_SEED, ofIdentity, provenanceOfRun, RUN_RECIPE, type RunProvenance } from '../records/provenance.js';
 import { ONE_SUITE_RUN, readResults, RESULTS_SCHEMA_VERSION, ResultSet, type SuiteRun, type UnitResult } from '../records/results.js';
 import { readRunRecord, type RunRecord } from '../records/run-record.js';
 import { lockRunFolder } from '../train/lock.js';
@@ -151,12 +151,14 @@ function provenanceDifferences(record: RunRecord, unit: RunUnit, recipe: Recipe,
     batchSize: recipe.batchSize,
     logEvery: recipe.logEvery,
     evalEvery: recipe.evalEvery,
-    dataset: { name: data.name, trainImages: data.trainCount, testImages: data.testCount },
+    dataset: { name: data.name, trainImages: data.trainCount, testImages: data.testCount, digest: data.digest },
     fault: fault ?? null,
     identity: backendRecord(backend),
   };
   const machine = record.status === 'interrupted' ? [...BUILD, ...ACCELERATOR] : WHOLE_IDENTITY;
-  return differences(provenanceOfRun(record), asked, [...MODEL_AND_SEED, ...RUN_RECIPE, DATASET, FAULT, ...ofIdentity(machine)]);
+  // A record from before digests cannot say which copy it read: it is reused as before (its resume adopts this copy, train.ts).
+  const copy = record.dataset.digest === undefined ? [] : [DATA_COPY];
+  return differences(provenanceOfRun(record), asked, [...MODEL_AND_SEED, ...RUN_RECIPE, DATASET, ...copy, FAULT, ...ofIdentity(machine)]);
 }
 
 /** Trains a unit, or reuses its completed run, or resumes its interrupted one — only when that run is this unit's, here. */
