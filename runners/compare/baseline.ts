@@ -61,14 +61,13 @@ export function recordBaseline(results: ResultSet, suite: Suite, commit: string 
       return { iteration, min: min(errors), max: max(errors), mean: mean(errors) };
     });
   }
-  const dataDigest = dataDigestOf(results.runs);
   return Baseline.parse({
     schemaVersion: BASELINE_SCHEMA_VERSION,
     suite: results.suite,
     preset: results.preset,
     settings: results.settings,
     backend: results.backend,
-    ...(dataDigest ? { dataDigest } : {}),
+    dataDigest: dataDigestOf(results.runs),
     recordedAt: new Date().toISOString(),
     history: [{ recordedAt: new Date().toISOString(), commit, seeds: [...new Set(results.runs.map((r) => r.unit.seed))].sort((a, b) => a - b) }],
     metrics,
@@ -103,8 +102,6 @@ export function appendBaseline(existing: Baseline, added: Baseline, path: string
   if (existing.dataDigest && added.dataDigest && existing.dataDigest !== added.dataDigest) {
     throw new InputError(`cannot pool into ${path}: its runs read ${existing.dataDigest}, these read ${added.dataDigest} (another copy of ${existing.settings.dataset})`);
   }
-  // A recording that does not say which copy it read leaves the pool not saying either.
-  const dataDigest = existing.dataDigest && existing.dataDigest === added.dataDigest ? existing.dataDigest : undefined;
   const metrics: Baseline['metrics'] = structuredClone(existing.metrics);
   for (const [model, byMetric] of Object.entries(added.metrics)) {
     for (const [metric, summary] of Object.entries(byMetric)) {
@@ -131,10 +128,10 @@ export function appendBaseline(existing: Baseline, added: Baseline, path: string
     const old = existing.durations?.[model];
     if (old?.values && fresh.values) durations[model] = summaryOf([...old.values, ...fresh.values]);
   }
-  const { dataDigest: _pooled, ...rest } = existing;
   return Baseline.parse({
-    ...rest,
-    ...(dataDigest ? { dataDigest } : {}),
+    ...existing,
+    // A recording that does not say which copy it read leaves the pool not saying either.
+    dataDigest: existing.dataDigest === added.dataDigest ? existing.dataDigest : undefined,
     recordedAt: added.recordedAt,
     history: [...(existing.history ?? [{ recordedAt: existing.recordedAt, commit: null, seeds: [] }]), ...(added.history ?? [])],
     metrics,
