@@ -45,7 +45,7 @@ test('the smoke preset uses tiny widths on generated data; nightly uses real CIF
 
 test('the cifar10-depth nightly: fourteen seeds of ResNet-20 on the paper\'s schedule shape at 2,000 iterations, at most three per shard over five shards', (t) => {
   const settings = resolveSettings(cifar10Depth, 'nightly', {});
-  t.like(settings, { iterations: 2000, evalEvery: 100, batchSize: 128, dataset: 'cifar10' });
+  t.like(settings, { iterations: 2000, evalEvery: 500, batchSize: 128, dataset: 'cifar10' });
   const units = expandUnits(settings);
   t.deepEqual([...new Set(units.map((u) => u.paperModel))], ['resnet20']);
   t.is(units.length, 14);

@@ -50,6 +50,17 @@ test.serial('the same seed on the same backend gives the same curves; another se
   t.notDeepEqual(a.curves.train.map((p) => p.loss), c.curves.train.map((p) => p.loss));
 });
 
+test.serial('how often a run evaluates never changes how it trains: evaluated every step or only at the end, the same curve and final test error', async (t) => {
+  // Presets choose evalEvery for cost (the cifar10-depth nightly evaluates once per quarter); that is only sound if evaluation leaves training alone.
+  const often = await train(tiny(fresh(), { evalEvery: 1 }));
+  const once = await train(tiny(fresh(), { evalEvery: 6 }));
+  t.is(often.curves.test.length, 6);
+  t.is(once.curves.test.length, 1);
+  const fitted = (r: typeof once) => r.curves.train.map(({ iteration, trainError, loss }) => ({ iteration, trainError, loss }));
+  t.deepEqual(fitted(once), fitted(often));
+  t.deepEqual(once.curves.test.at(-1), often.curves.test.at(-1));
+});
+
 test.serial('the run folder holds a valid run.json with the documented keys, and CSV curves', async (t) => {
   const dir = fresh();
   await train(tiny(dir));
