@@ -46,6 +46,12 @@ test('plan: each shard\'s wall time from the baseline\'s recorded run durations,
   t.is(estimated.runSeconds.resnet20!.seconds, (600 * 128) / 100);
 });
 
+test('plan: a baseline recorded with another recipe is named as such (compare would refuse it, and its wall times price that recipe)', (t) => {
+  t.is(planPreset(pinned, 'nightly', baseline).recipeDiffers, null);
+  const other = { ...baseline, settings: { ...baseline.settings, evalEvery: baseline.settings.evalEvery + 1 } };
+  t.regex(planPreset(pinned, 'nightly', other).recipeDiffers ?? '', /evalEvery \d+ in the baseline, \d+ in the preset/);
+});
+
 test('plan on the command line: a table in points, JSON in fractions; bad input is exit 2', async (t) => {
   const file = join(mkdtempSync(join(tmpdir(), 'plan-')), 'baseline.json');
   writeFileSync(file, JSON.stringify(baseline));
@@ -57,6 +63,7 @@ test('plan on the command line: a table in points, JSON in fractions; bad input 
   const pts = (x: number) => (100 * x).toFixed(2).replace('.', '\\.');
   t.regex(text.stdout, new RegExp(`resnet20\\s+testError\\s+1\\.50 pts\\s+${row.seeds}\\s+8\\s+${pts(row.detectable)} pts\\s+${pts(row.tolerance)} pts\\s+1\\.00 pts\\s+${row.seedsFor}\\s+${row.seedsAgainstBaseline ?? 'none suffices'}`));
   t.regex(text.stdout, new RegExp(`shards: ${expected.shards}, the longest`));
+  t.regex(text.stdout, /warning: the baseline was recorded with another recipe \(iterations 600 in the baseline, 2000 in the preset/, 'the pinned baseline is not the committed preset\'s recipe');
   const json = await runCli(['plan', 'cifar10-depth', '--preset', 'nightly', '--baseline', file, '--json']);
   const plan = JSON.parse(json.stdout) as { rows: { metric: string; detectable: number }[]; wallSecondsPerShard: number | null };
   t.true(near(plan.rows.find((r) => r.metric === 'testError')!.detectable, row.detectable));

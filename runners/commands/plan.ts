@@ -32,6 +32,7 @@ export function formatPlan(plan: Plan, baselinePath: string): string {
     `plan: ${plan.suite} preset ${plan.preset}, noise from ${baselinePath} (${plan.machine})`,
     `rule: ${plan.rows.length} gated row(s) on the baseline's machine, α ${formatValue('alpha', plan.rowAlpha)} each, power ${plan.power}; our seeds assumed as noisy as the baseline's`,
     textTable(header, cells),
+    ...(plan.recipeDiffers ? [`warning: the baseline was recorded with another recipe (${plan.recipeDiffers}): compare refuses it, and its wall times price that recipe. Record one with the preset's settings (resnet-repro baseline record)`] : []),
     `shards: ${plan.shards}, the longest ${plan.wallSecondsPerShard === null ? 'not timed (the baseline kept neither wall times nor images/s)' : formatDuration(plan.wallSecondsPerShard)}${timing.length > 0 ? `; one run: ${timing.join(', ')}` : ''}`,
     '',
   ].join('\n');

@@ -7,7 +7,8 @@
  * values, only on σ and the counts.
  */
 import { METRICS, type TrainingMetric, type TrainingSuite } from '../../suites/define.js';
-import { type PresetName } from '../records/recipe.js';
+import { type PresetName, RECIPE } from '../records/recipe.js';
+import { describeDifferences, differences } from '../records/differences.js';
 import { shortCpu } from '../records/identity.js';
 import { expandUnits, presetOf, resolveRecipe, shardUnits } from '../suite/units.js';
 import type { Baseline } from '../records/baseline.js';
@@ -49,6 +50,8 @@ export interface Plan {
   readonly wallSecondsPerShard: number | null;
   /** How one run's seconds were obtained, per model: recorded wall times, or training images over recorded images/s (evaluations excluded). */
   readonly runSeconds: Readonly<Record<string, { readonly seconds: number; readonly from: 'wall times' | 'images/s' }>>;
+  /** Where the baseline's recipe is not the preset's: `compare` refuses it, and its wall times price another recipe. Null when they agree. */
+  readonly recipeDiffers: string | null;
 }
 
 export function planPreset(suite: TrainingSuite, presetName: PresetName, baseline: Baseline, detect?: number): Plan {
@@ -92,7 +95,9 @@ export function planPreset(suite: TrainingSuite, presetName: PresetName, baselin
   const wallSecondsPerShard = timed
     ? Math.max(...Array.from({ length: shards }, (_, i) => shardUnits(units, cost, i + 1, shards).reduce((sum, u) => sum + cost(u), 0)))
     : null;
-  return { suite: suite.name, preset: presetName, machine: `${baseline.backend.name} on ${shortCpu(baseline.backend)}`, rowAlpha, power: GATE_POWER, rows, shards, wallSecondsPerShard, runSeconds };
+  const recipe = differences(baseline.settings, settings, RECIPE);
+  const recipeDiffers = recipe.length > 0 ? describeDifferences(recipe, 'in the baseline', 'in the preset') : null;
+  return { suite: suite.name, preset: presetName, machine: `${baseline.backend.name} on ${shortCpu(baseline.backend)}`, rowAlpha, power: GATE_POWER, rows, shards, wallSecondsPerShard, runSeconds, recipeDiffers };
 }
 
 /** Seeds a side that detect `target` (an error shift, as a fraction) at σ, α and the gate's power; null beyond MAX_PLANNED_SEEDS. */
