@@ -46,6 +46,12 @@ test('report, compare or merge given a train run folder say what they take', asy
   t.regex(missing.stderr, /does not exist/);
 });
 
+test('calibrate asked for nothing (no reruns, no faults) is a usage error, not an empty table', async (t) => {
+  const r = await runCli(['--backend', 'cpu', 'calibrate', 'cifar10-depth', '--preset', 'smoke', '--reruns', '0', '--faults', '']);
+  t.is(r.code, 2, r.stderr);
+  t.regex(r.stderr, /nothing to calibrate: --reruns 0 and no --faults/);
+});
+
 test('bench --json naming a folder is an input error, not a stack', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'bench-'));
   const r = await runCli(['--backend', 'cpu', 'bench', 'resnet8-w1', '--batch', '2', '--samples', '1', '--rounds', '1', '--loop', '0', '--json', dir]);

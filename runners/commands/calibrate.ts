@@ -26,6 +26,8 @@ export async function calibrateCommand(name: string, options: CalibrateOptions, 
   const suite = suiteByName(name);
   if (suite.kind !== 'training') throw new UsageError(`${suite.name} counts architectures: nothing to calibrate`);
   const { preset } = options;
+  const faults = options.faults ?? [...FAULT_NAMES];
+  if (options.reruns === 0 && faults.length === 0) throw new UsageError('nothing to calibrate: --reruns 0 and no --faults; ask for clean reruns, faults, or both');
   const backend = await initBackend(backendRequest, { gradients: true });
   process.stderr.write(`${describeBackend(backend)}\n`);
   const path = options.baseline ?? defaultBaselinePath(suite.name, preset, backend.name);
@@ -40,7 +42,7 @@ export async function calibrateCommand(name: string, options: CalibrateOptions, 
       ...(options.models !== undefined ? { models: options.models } : {}),
       ...(options.seeds !== undefined ? { seeds: options.seeds } : {}),
       reruns: options.reruns,
-      faults: options.faults ?? [...FAULT_NAMES],
+      faults,
       baseline: { path, data },
       ...(dataset !== 'synthetic' ? { dataDir: dataDirectory(options.data, dataset) } : {}),
       outDir,
