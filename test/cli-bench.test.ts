@@ -89,6 +89,10 @@ test('--profile breaks one training step down by kernel, beside the reference\'s
   t.is(ours!.backend, report.backends[0]!.choice);
   t.true(ours!.kernels.some((k) => /Conv2D/.test(k.name)), JSON.stringify(ours!.kernels.map((k) => k.name)));
   for (let i = 1; i < ours!.kernels.length; i++) t.true(ours!.kernels[i - 1]!.totalMs >= ours!.kernels[i]!.totalMs, 'heaviest first');
+  if (ours!.backend === 'tensorflow') {
+    // The gradients our kernels run on the backend directly are timed too: one each per BN layer and per ReLU of ResNet-8 (seven of each).
+    for (const name of ['FusedBatchNormGradV3 (direct)', 'ReluGrad (direct)']) t.is(ours!.kernels.find((k) => k.name === name)?.calls, 7, name);
+  }
   t.deepEqual(theirs, { model: 'resnet8', backend: 'fake-torch 0.1', stepMs: 9, kernels: [{ name: 'aten::convolution_backward', calls: 3, totalMs: 6 }, { name: 'aten::relu', calls: 2, totalMs: 2 }] });
   t.regex(stdout, /profile resnet8 on fake-torch 0\.1: one training step, 9 ms wall while profiled; kernels \(self time\) sum to 8 ms\n {2}aten::convolution_backward +3 +6\.0 ms +66\.7 %\n[^]*\(outside any kernel\) +0 +1\.0 ms +11\.1 %/);
   // What throughput may be compared across: model, cores and vector extensions, printed and recorded.

@@ -176,9 +176,11 @@ function modelBlocks(name: string, batchSize: number): { forward: Block; step: B
  * custom-gradient op (tfjs's fused conv2d, our fused batch norm) as an entry
  * whose time includes the kernels it ran, which it lists too; the nesting is
  * read by wrapping the engine's per-kernel profiler for the duration, so each
- * millisecond is counted once. Work inside gradient functions that calls the
- * backend directly (our FusedBatchNormGradV3 and ReluGrad) is not a kernel
- * call and is not seen: it is in the step's wall time only.
+ * millisecond is counted once. Native ops that gradient functions run on the
+ * backend directly (our FusedBatchNormGradV3 and ReluGrad) are no kernel
+ * calls: they are timed by wrapping the native backend's execute methods
+ * while no kernel is running (TensorFlow's eager execution returns when the
+ * op is done), and listed as "<op> (direct)".
  */
 async function selfTimes(f: () => void): Promise<{ name: string; ms: number }[]> {
   const profiler = (tf.engine() as unknown as { profiler: { profileKernel: (...args: unknown[]) => unknown } }).profiler;
@@ -194,15 +196,18 @@ async function selfTimes(f: () => void): Promise<{ name: string; ms: number }[]>
       depths.push(depth);
     }
   };
+  const direct: { name: string; ms: number }[] = [];
+  const restoreDirect = timeDirectOps(() => depth === 0, (name, ms) => direct.push({ name: `${name} (direct)`, ms }));
   let info: Awaited<ReturnType<typeof tf.profile>>;
   try {
     info = await tf.profile(() => f());
   } finally {
     profiler.profileKernel = original;
+    restoreDirect();
   }
   // A call completes after the calls nested in it: subtract their totals, gathered one level down.
   const nested: number[] = [];
-  return info.kernels.map((k, i) => {
+  const kernels = info.kernels.map((k, i) => {
     const d = depths[i] ?? 0;
     const total = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
     const self = Math.max(0, total - (nested[d + 1] ?? 0));
@@ -212,6 +217,32 @@ async function selfTimes(f: () => void): Promise<{ name: string; ms: number }[]>
     const name = k.name === 'unnamed scope' && tf.getBackend() === 'tensorflow' ? 'fused batch norm forward (custom gradient)' : k.name;
     return { name, ms: self };
   });
+  return [...kernels, ...direct];
+}
+
+/**
+ * Times each op run through the native backend's execute methods while
+ * `outsideKernels()` holds (inside a kernel, the kernel's own timing has it);
+ * returns the undo. Off the native backend there is nothing to wrap.
+ */
+function timeDirectOps(outsideKernels: () => boolean, report: (name: string, ms: number) => void): () => void {
+  if (tf.getBackend() !== 'tensorflow') return () => {};
+  type Execute = (name: string, ...rest: unknown[]) => unknown;
+  const backend = tf.backend() as unknown as Record<'executeSingleOutput' | 'executeMultipleOutputs', Execute>;
+  const saved = { executeSingleOutput: backend.executeSingleOutput, executeMultipleOutputs: backend.executeMultipleOutputs };
+  for (const key of ['executeSingleOutput', 'executeMultipleOutputs'] as const) {
+    const run = saved[key];
+    backend[key] = function (this: unknown, name: string, ...rest: unknown[]) {
+      if (!outsideKernels()) return run.call(this, name, ...rest);
+      const start = performance.now();
+      try {
+        return run.call(this, name, ...rest);
+      } finally {
+        report(name, performance.now() - start);
+      }
+    };
+  }
+  return () => Object.assign(backend, saved);
 }
 
 /** Kernel calls summed by name, heaviest first. */
