@@ -29,7 +29,7 @@ export default defineSuite({
     // is what shows it (σ 0.35 points). Training error and the other nets are reported, not gated;
     // their claims gate when a job runs them (--models plain20,plain56). Evaluated once per quarter
     // (at each rate drop and the end): what is gated is the last evaluation, evaluating never changes
-    // the training (test/train.test.ts), and twenty evaluations instead of four cost 18 % of a run.
+    // the training (test/train.test.ts), and twenty evaluations took 18 % of a run (four take 4 %).
     nightly: {
       ...CIFAR_PRESETS.nightly,
       iterations: 2_000,
