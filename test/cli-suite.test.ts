@@ -1,5 +1,5 @@
 /** The suite loop through the CLI, as a nightly job runs it: run, record, gate, shard, merge. */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
@@ -193,4 +193,18 @@ test.serial('baseline record --append pools new seeds of the same recipe and ref
   const again = await runCli(['baseline', 'record', join(dir, 'b'), '--out', baseline, '--append']);
   t.is(again.code, 2);
   t.regex(again.stderr, /seed 3 of resnet8 is recorded already/);
+});
+
+test.serial('a suite resumed where only its first run is missing counts the later, complete ones as done from its first step', async (t) => {
+  const out = join(mkdtempSync(join(tmpdir(), 'resume-')), 'results');
+  await runCli([...cpu, 'run', 'cifar10-depth', ...tiny, '--out', out]); // exit 2: no baseline at this recipe
+  const ids = readResults(join(out, 'results.json')).runs.map((r) => r.unit.id);
+  t.is(ids.length, 4);
+  rmSync(join(out, 'runs', ids[0]!), { recursive: true });
+  const again = await runCli([...cpu, 'run', 'cifar10-depth', ...tiny, '--out', out]);
+  t.is(readResults(join(out, 'results.json')).runs.length, 4, again.stderr);
+  // Three of four units are complete, after the missing one in the order: its first step is already 75 % of the suite.
+  const first = /first step done · .* suite (\d+)%/.exec(again.stdout + again.stderr);
+  t.truthy(first, again.stdout + again.stderr);
+  t.true(Number(first![1]) >= 75, first![0]);
 });

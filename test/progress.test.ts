@@ -36,3 +36,15 @@ test('a suite\'s progress weighs units by cost, and reused runs (no time spent) 
   // Half of a cost-1 unit trained in p.elapsedSeconds: 2.5 cost units left take five times as long.
   t.true(Math.abs(p.etaSeconds! - 5 * p.elapsedSeconds) < 1e-6 * Math.max(1, p.elapsedSeconds));
 });
+
+test('runs completed earlier count as done from the first step, wherever they stand in the order', (t) => {
+  // Resuming a suite whose seeds 1 and 3 are complete: seed 2 is the only work left.
+  const tracker = new SuiteProgressTracker(new Map([['s1', 1], ['s2', 1], ['s3', 1]]));
+  tracker.finish(unit('s1'));
+  tracker.finish(unit('s3'));
+  const p = tracker.update(unit('s2'), { iteration: 50, iterations: 100, startIteration: 0, elapsedSeconds: 1 });
+  t.is(p.fraction, 2.5 / 3);
+  t.true(Math.abs(p.etaSeconds! - p.elapsedSeconds) < 1e-6 * Math.max(1, p.elapsedSeconds), 'half a unit left at the pace of half a unit');
+  tracker.finish(unit('s3')); // reached in the loop: already counted
+  t.is(tracker.update(unit('s2'), { iteration: 60, iterations: 100, startIteration: 0, elapsedSeconds: 1 }).fraction, 2.6 / 3);
+});

@@ -18,6 +18,7 @@ export class SuiteProgressTracker {
   private readonly total: number;
   private done = 0;
   private trainedHere = 0;
+  private readonly finished = new Set<string>();
   private readonly last = new Map<string, ProgressEvent>();
   private readonly started = performance.now();
 
@@ -38,8 +39,14 @@ export class SuiteProgressTracker {
     return { fraction, elapsedSeconds, etaSeconds: pace > 0 ? left / pace : undefined };
   }
 
-  /** A unit finished (trained, reused or stopped): its whole cost is done. */
+  /**
+   * A unit finished (trained, reused or stopped): its whole cost is done. Runs found complete
+   * are finished before the first step, wherever they stand in the order, so that the ETA does
+   * not count them as work left; finishing a unit again changes nothing.
+   */
   finish(unit: RunUnit): void {
+    if (this.finished.has(unit.id)) return;
+    this.finished.add(unit.id);
     const cost = this.costs.get(unit.id) ?? 0;
     const e = this.last.get(unit.id);
     this.done += cost;

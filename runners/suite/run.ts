@@ -103,6 +103,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<ResultSet> {
     }
     const runs: UnitResult[] = [];
     const tracker = new SuiteProgressTracker(new Map(mine.map((u) => [u.id, unitCost(u)])));
+    for (const unit of mine) if (finishedEarlier(join(options.outDir, 'runs', unit.id))) tracker.finish(unit);
     for (const [i, unit] of mine.entries()) {
       if (options.shouldStop?.()) break;
       const dir = join(options.outDir, 'runs', unit.id);
@@ -159,6 +160,12 @@ function provenanceDifferences(record: RunRecord, unit: RunUnit, recipe: Recipe,
   // A record from before digests cannot say which copy it read: it is reused as before (its resume adopts this copy, train.ts).
   const copy = record.dataset.digest === undefined ? [] : [DATA_COPY];
   return differences(provenanceOfRun(record), asked, [...MODEL_AND_SEED, ...RUN_RECIPE, DATASET, ...copy, FAULT, ...ofIdentity(machine)]);
+}
+
+/** Whether a run folder holds a run that will be reused rather than trained (if it is this unit's: trainUnit checks). */
+function finishedEarlier(dir: string): boolean {
+  const runFile = join(dir, 'run.json');
+  return existsSync(runFile) && readRunRecord(runFile).status !== 'interrupted';
 }
 
 /** Trains a unit, or reuses its completed run, or resumes its interrupted one — only when that run is this unit's, here. */
