@@ -8,7 +8,7 @@ import { appendBaseline } from '../runners/compare/baseline.js';
 import { compare } from '../runners/compare/compare.js';
 import { InputError } from '../runners/errors.js';
 import { aspect, describeDifferences, differences } from '../runners/records/differences.js';
-import { type BackendRecord, sameDevice, sameNumerics, WHOLE_IDENTITY } from '../runners/records/identity.js';
+import { type BackendRecord, sameNumerics, sameTiming, WHOLE_IDENTITY } from '../runners/records/identity.js';
 import { isRecipe, RECIPE, Recipe } from '../runners/records/recipe.js';
 import type { ResultSet } from '../runners/records/results.js';
 import { finalPhaseTrainError, generalizationGap, identityOfRun, type TrainPoint } from '../runners/records/run-record.js';
@@ -33,17 +33,19 @@ test('differences name each aspect that differs, compare values whatever their k
   t.is(describeDifferences(differences({ env: { a: '1' } }, { env: { a: '2' } }, aspects)), 'env {"a":"1"} there, {"a":"2"} now');
 });
 
-test('the machine identity: a numerics variable is another identity on native TensorFlow, not on wasm; cores and extensions decide the device', (t) => {
+test('the machine identity: a numerics variable is another identity on native TensorFlow, not on wasm, for numerics and for timing alike', (t) => {
   t.true(sameNumerics(XEON, { ...XEON }));
   t.false(sameNumerics(XEON, AVX2_ONLY));
-  t.true(sameDevice(XEON, AVX2_ONLY), 'same CPU: throughput compares');
-  t.false(sameDevice(XEON, { ...XEON, cpuCores: 4 }));
-  t.false(sameDevice(XEON, { ...XEON, cpuFeatures: ['avx2'] }));
+  t.true(sameTiming(XEON, { ...XEON, versions: { ...XEON.versions, tensorflow: '2.22.0' } }), 'another release on the same machine: its throughput is what the gate watches');
+  t.false(sameTiming(XEON, AVX2_ONLY), 'other kernels on the same CPU: another machine for timing');
+  t.false(sameTiming(XEON, { ...XEON, env: { TF_NUM_INTRAOP_THREADS: '1' } }), 'one thread of two cores');
+  t.false(sameTiming(XEON, { ...XEON, cpuCores: 4 }));
+  t.false(sameTiming(XEON, { ...XEON, cpuFeatures: ['avx2'] }));
   const wasm = { ...XEON, name: 'wasm' as const, versions: { wasm: '4.22.0' } };
   t.true(sameNumerics(wasm, { ...wasm, cpuModel: 'EPYC', env: {} }), 'IEEE-exact whatever the CPU');
   t.false(sameNumerics(wasm, { ...wasm, versions: { wasm: '4.23.0' } }));
   const { cpuFeatures: _dropped, ...unknownExtensions } = XEON;
-  t.false(sameDevice(unknownExtensions, unknownExtensions), 'extensions nobody recorded never match');
+  t.false(sameTiming(unknownExtensions, unknownExtensions), 'extensions nobody recorded never match');
 });
 
 test("a run record's identity reads as the one shape results and baselines keep", (t) => {
@@ -83,7 +85,7 @@ test('shards from two machines merge only when asked, list each machine, and the
   const merged = mergeResults([{ path: 'a', results: one }, { path: 'b', results: two }], true);
   t.deepEqual(merged.machines, [XEON, AVX2_ONLY]);
   t.notThrows(() => checkConsistency(merged, cifar10Depth), 'each run is one of the machines');
-  t.false(sameNumerics(merged.backend, XEON) || sameDevice(merged.backend, XEON), 'the merged identity matches no machine');
+  t.false(sameNumerics(merged.backend, XEON) || sameTiming(merged.backend, XEON), 'the merged identity matches no machine');
   const foreign = { ...merged, runs: merged.runs.map((r) => ({ ...r, record: { ...r.record, host: { ...r.record.host, cpuModel: 'EPYC' } } })) };
   t.throws(() => checkConsistency(foreign, cifar10Depth), { instanceOf: InputError, message: /CPU EPYC in the record/ });
   const baseline = baselineFrom(cifar10Depth, on(all, XEON));

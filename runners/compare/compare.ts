@@ -13,7 +13,7 @@
 import { type Claim, hasChanceLevel, METRICS, type Suite, type Tolerance, type TrainingMetric, type TrainingPreset } from '../../suites/define.js';
 import { type CheckKind, checkPassed, type ConformanceReport, tensorsCompared } from '../records/conformance.js';
 import { InputError } from '../errors.js';
-import { type BackendRecord, BUILD, describeCpu, DEVICE, isNativeBackend, NUMERICS_ENVIRONMENT, sameDevice, sameNumerics, shortCpu } from '../records/identity.js';
+import { type BackendRecord, BUILD, DEVICE, isNativeBackend, NUMERICS_ENVIRONMENT, sameNumerics, sameTiming, shortCpu, TIMING } from '../records/identity.js';
 import { paperEntries, paperValue } from '../paper.js';
 import { checkConsistency } from '../suite/results.js';
 import { type ResultSet } from '../records/results.js';
@@ -207,7 +207,7 @@ export function compare(results: ResultSet, suite: Suite, baseline: { path: stri
   const models = [...new Set(results.expectedUnits.map((u) => u.paperModel))];
   const runsOf = (model: string) => results.runs.filter((r) => r.unit.paperModel === model);
   const valuesOf = (model: string, metric: TrainingMetric) => runsOf(model).map((r) => metricValue(r, metric)).filter((v): v is number => v !== undefined);
-  const throughputGated = (b: Baseline) => preset.gateThroughput && sameDevice(b.backend, results.backend);
+  const throughputGated = (b: Baseline) => preset.gateThroughput && sameTiming(b.backend, results.backend);
   const errorGated = (metric: TrainingMetric) => gatesErrorMetric(preset, metric);
   const gates = (metric: TrainingMetric, b: Baseline) => errorGated(metric) && (metric !== 'imagesPerSecond' || throughputGated(b));
 
@@ -260,7 +260,7 @@ export function compare(results: ResultSet, suite: Suite, baseline: { path: stri
         const why = !errorGated(metric)
           ? `reported, not gated, at preset ${results.preset}: it gates ${preset.gatedErrors!.join(', ')} only (the preset's gatedErrors; README, "The nightly, designed from measured noise")`
           : preset.gateThroughput
-          ? `throughput is gated only against a baseline from the same machine (baseline: ${baseline.data.backend.gpuModel ?? describeCpu(baseline.data.backend)}; here: ${results.backend.gpuModel ?? describeCpu(results.backend)})`
+          ? `throughput is gated only against a baseline from the same machine run the same way: ${describeDifferences(differences(baseline.data.backend, results.backend, TIMING), "the baseline's", 'here')}`
           : `throughput is reported, not gated, at preset ${results.preset}`;
         rows.push(row('not-gated', why));
         continue;
