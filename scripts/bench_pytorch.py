@@ -10,9 +10,10 @@ backend, task, batchSize, imagesPerSecond, meanMs, p99Ms, samples.
 
 --serve (what `bench` uses): first prints {"backend": ...}, then answers
 each request line {"model", "task", "samples", "warmup"} with
-{"times": [ms, ...]}, and {"model", "task": "profile"} with one training
-step's {"stepMs", "kernels": [{"name", "calls", "totalMs"}, ...]} (self CPU
-time per operator, torch.profiler), keeping models built between requests. The bench
+{"times": [ms, ...]}, and {"model", "task": "profile", "pass": "forward" or
+"train-step"} with that pass's {"wallMs", "kernels": [{"name", "calls",
+"totalMs"}, ...]} (self CPU time per operator, torch.profiler), keeping models
+built between requests. The bench
 alternates these blocks with its own, so both sides see the same machine.
 """
 import argparse
@@ -73,18 +74,19 @@ class Bench:
         return {"forward": self.forward, "train-step": self.step}[name]
 
 
-def profile(bench):
-    """One warm training step under torch.profiler: self CPU time per operator, heaviest first."""
+def profile(bench, task):
+    """One warm forward pass or training step under torch.profiler: self CPU time per operator, heaviest first."""
     from torch.profiler import ProfilerActivity, profile as torch_profile
-    bench.step()
+    run = bench.task(task)
+    run()
     start = time.perf_counter()
     with torch_profile(activities=[ProfilerActivity.CPU]) as prof:
-        bench.step()
-    step_ms = (time.perf_counter() - start) * 1000
+        run()
+    wall_ms = (time.perf_counter() - start) * 1000
     kernels = [{"name": e.key, "calls": e.count, "totalMs": e.self_cpu_time_total / 1000}
                for e in prof.key_averages() if e.self_cpu_time_total > 0]
     kernels.sort(key=lambda k: -k["totalMs"])
-    return {"stepMs": step_ms, "kernels": kernels}
+    return {"wallMs": wall_ms, "kernels": kernels}
 
 
 def serve(batch):
@@ -97,7 +99,7 @@ def serve(batch):
             if model not in benches:
                 benches[model] = Bench(model, batch)
             if request["task"] == "profile":
-                reply = profile(benches[model])
+                reply = profile(benches[model], request.get("pass", "train-step"))
             else:
                 reply = {"times": timed(benches[model].task(request["task"]), request["samples"], request["warmup"])}
         except (Exception, SystemExit) as error:  # answer, so the caller can say what failed

@@ -70,14 +70,16 @@ test('the reference is timed in the same rounds, in alternating order, and each 
   t.regex(stdout, /resnet8 +\w+ +train-step .* \d+\.\d\d× \(\d+\.\d\d–\d+\.\d\d\)/);
 });
 
-test('--profile breaks one training step down by kernel, beside the reference\'s operators, and the JSON records the CPU identity', async (t) => {
+test('--profile breaks one forward pass and one training step down by kernel, beside the reference\'s operators, and the JSON records the CPU identity', async (t) => {
   const env = fakePython(`
     import { createInterface } from 'node:readline';
     console.log(JSON.stringify({ backend: 'fake-torch 0.1' }));
     for await (const line of createInterface({ input: process.stdin })) {
       const r = JSON.parse(line);
       console.log(JSON.stringify(r.task === 'profile'
-        ? { stepMs: 9, kernels: [{ name: 'aten::convolution_backward', calls: 3, totalMs: 6 }, { name: 'aten::relu', calls: 2, totalMs: 2 }] }
+        ? r.pass === 'train-step'
+          ? { wallMs: 9, kernels: [{ name: 'aten::convolution_backward', calls: 3, totalMs: 6 }, { name: 'aten::relu', calls: 2, totalMs: 2 }] }
+          : { wallMs: 3, kernels: [{ name: 'aten::mkldnn_convolution', calls: 3, totalMs: 2 }] }
         : { times: Array(r.samples).fill(4) }));
     }
   `);
@@ -85,15 +87,19 @@ test('--profile breaks one training step down by kernel, beside the reference\'s
   const { code, stdout, stderr } = await runCli(['bench', 'resnet8', '--batch', '2', '--samples', '1', '--rounds', '1', '--loop', '0', '--pytorch', '--profile', '--json', json], env);
   t.is(code, 0, stderr);
   const report = JSON.parse(readFileSync(json, 'utf8')) as BenchReport;
-  const [ours, theirs] = report.profiles!;
+  t.deepEqual(report.profiles!.map((p) => [p.backend === 'fake-torch 0.1' ? 'theirs' : 'ours', p.pass]), [['ours', 'forward'], ['theirs', 'forward'], ['ours', 'train-step'], ['theirs', 'train-step']]);
+  const [oursForward, , ours, theirs] = report.profiles!;
   t.is(ours!.backend, report.backends[0]!.choice);
+  t.true(oursForward!.kernels.some((k) => /Conv2D/.test(k.name)));
+  t.false(oursForward!.kernels.some((k) => /Grad|Backprop/.test(k.name)), 'an evaluation runs no gradient');
   t.true(ours!.kernels.some((k) => /Conv2D/.test(k.name)), JSON.stringify(ours!.kernels.map((k) => k.name)));
   for (let i = 1; i < ours!.kernels.length; i++) t.true(ours!.kernels[i - 1]!.totalMs >= ours!.kernels[i]!.totalMs, 'heaviest first');
   if (ours!.backend === 'tensorflow') {
     // The gradients our kernels run on the backend directly are timed too: one each per BN layer and per ReLU of ResNet-8 (seven of each).
     for (const name of ['FusedBatchNormGradV3 (direct)', 'ReluGrad (direct)']) t.is(ours!.kernels.find((k) => k.name === name)?.calls, 7, name);
   }
-  t.deepEqual(theirs, { model: 'resnet8', backend: 'fake-torch 0.1', stepMs: 9, kernels: [{ name: 'aten::convolution_backward', calls: 3, totalMs: 6 }, { name: 'aten::relu', calls: 2, totalMs: 2 }] });
+  t.deepEqual(theirs, { model: 'resnet8', backend: 'fake-torch 0.1', pass: 'train-step', wallMs: 9, kernels: [{ name: 'aten::convolution_backward', calls: 3, totalMs: 6 }, { name: 'aten::relu', calls: 2, totalMs: 2 }] });
+  t.regex(stdout, /profile resnet8 on fake-torch 0\.1: one forward pass \(evaluation\), 3 ms wall while profiled; kernels \(self time\) sum to 2 ms\n {2}aten::mkldnn_convolution/);
   t.regex(stdout, /profile resnet8 on fake-torch 0\.1: one training step, 9 ms wall while profiled; kernels \(self time\) sum to 8 ms\n {2}aten::convolution_backward +3 +6\.0 ms +66\.7 %\n[^]*\(outside any kernel\) +0 +1\.0 ms +11\.1 %/);
   // What throughput may be compared across: model, cores and vector extensions, printed and recorded.
   const machine = report.backends[0]!;

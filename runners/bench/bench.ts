@@ -77,7 +77,7 @@ export interface BenchOptions {
   readonly rounds: number;
   /** Training-loop iterations timed per round for the harness overhead (0 skips it). */
   readonly loopIterations: number;
-  /** Also profile one training step per model (after the timed rounds, so it is warm). */
+  /** Also profile one forward pass and one training step per model (after the timed rounds, so it is warm). */
   readonly profile?: boolean;
   /** Times the same models in another framework, interleaved with ours. */
   readonly reference?: ReferenceRunner;
@@ -92,7 +92,7 @@ export interface BenchReport {
   readonly backends: readonly (BackendRecord & { readonly choice: BackendChoice })[];
   readonly rows: BenchRow[];
   readonly paired: PairedFigure[];
-  /** With `profile`: one training step per model and backend (and the reference), time per kernel. */
+  /** With `profile`: one forward pass and one training step per model and backend (and the reference), time per kernel. */
   readonly profiles?: StepProfile[];
 }
 
@@ -102,17 +102,22 @@ export interface ReferenceRunner {
   readonly backend: string;
   /** Per-run milliseconds of `samples` timed runs after `warmup` untimed ones. */
   time(model: string, task: 'forward' | 'train-step', samples: number, warmup: number): Promise<number[]>;
-  /** One training step under the framework's profiler: self time per operator. */
-  profile(model: string): Promise<StepProfile>;
+  /** One forward pass or training step under the framework's profiler: self time per operator. */
+  profile(model: string, pass: ProfiledPass): Promise<StepProfile>;
   close(): void;
 }
 
-/** Where one training step's time goes, by kernel (tfjs) or operator (PyTorch's profiler, self time). */
+/** What a profile times: an evaluation's forward pass (inference mode) or a training step. */
+export type ProfiledPass = 'forward' | 'train-step';
+const PROFILED_PASSES: readonly ProfiledPass[] = ['forward', 'train-step'];
+
+/** Where one forward pass's or training step's time goes, by kernel (tfjs) or operator (PyTorch's profiler, self time). */
 export interface StepProfile {
   readonly model: string;
   readonly backend: string;
-  /** Wall time of the profiled step (profiling adds a little per kernel). */
-  readonly stepMs: number;
+  readonly pass: ProfiledPass;
+  /** Wall time of the profiled pass (profiling adds a little per kernel). */
+  readonly wallMs: number;
   /** Heaviest first. */
   readonly kernels: readonly KernelTime[];
 }
@@ -139,7 +144,7 @@ const tinybenchBlock =
   };
 
 /** Forward pass and bare training step of one model on the active backend, built once for all rounds. */
-function modelBlocks(name: string, batchSize: number): { forward: Block; step: Block; profileStep: () => Promise<StepProfile>; dispose: () => void } {
+function modelBlocks(name: string, batchSize: number): { forward: Block; step: Block; profile: (pass: ProfiledPass) => Promise<StepProfile>; dispose: () => void } {
   const spec = parseModelName(name);
   const built = buildModel(spec, { seed: 1 });
   const x = tf.randomNormal([batchSize, spec.inputSize, spec.inputSize, 3], 0, 1, 'float32', 1);
@@ -153,15 +158,17 @@ function modelBlocks(name: string, batchSize: number): { forward: Block; step: B
       value.dataSync();
       sgd.apply(variables, grads, 0.01);
     });
+  const forward = () => tf.tidy(() => void (built.model.apply(x, { training: false }) as tf.Tensor).dataSync());
   return {
-    forward: tinybenchBlock('forward', () => tf.tidy(() => void (built.model.apply(x, { training: false }) as tf.Tensor).dataSync())),
+    forward: tinybenchBlock('forward', forward),
     step: tinybenchBlock('train-step', step),
-    profileStep: async () => {
-      step(); // warm: the first step of a model allocates and picks kernels
+    profile: async (pass) => {
+      const run = pass === 'forward' ? forward : step;
+      run(); // warm: the first pass of a model allocates and picks kernels
       const start = performance.now();
-      const calls = await selfTimes(() => step());
-      const stepMs = performance.now() - start;
-      return { model: spec.name, backend: tf.getBackend(), stepMs, kernels: byKernel(calls) };
+      const calls = await selfTimes(run);
+      const wallMs = performance.now() - start;
+      return { model: spec.name, backend: tf.getBackend(), pass, wallMs, kernels: byKernel(calls) };
     },
     dispose: () => {
       sgd.dispose();
@@ -382,8 +389,10 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       try {
         await measureRounds(present([forward, step, loop, refStep, refForward]), options, `${info.name}: ${name}`);
         if (options.profile) {
-          profiles.push({ ...(await blocks.profileStep()), backend: info.name });
-          if (reference) profiles.push(await reference.profile(name));
+          for (const pass of PROFILED_PASSES) {
+            profiles.push({ ...(await blocks.profile(pass)), backend: info.name });
+            if (reference) profiles.push(await reference.profile(name, pass));
+          }
         }
       } finally {
         blocks.dispose();

@@ -43,12 +43,12 @@ export async function startPytorch(batchSize: number): Promise<ReferenceRunner> 
       if (typeof reply.error === 'string') throw failure(reply.error);
       return reply.times as number[];
     },
-    async profile(model) {
-      child.stdin.write(`${JSON.stringify({ model, task: 'profile' })}\n`);
+    async profile(model, pass) {
+      child.stdin.write(`${JSON.stringify({ model, task: 'profile', pass })}\n`);
       const reply = await next();
       if (typeof reply.error === 'string') throw failure(reply.error);
-      const { stepMs, kernels } = reply as { stepMs: number; kernels: StepProfile['kernels'] };
-      return { model, backend: String(hello.backend), stepMs, kernels };
+      const { wallMs, kernels } = reply as { wallMs: number; kernels: StepProfile['kernels'] };
+      return { model, backend: String(hello.backend), pass, wallMs, kernels };
     },
     close() {
       child.stdin.end();

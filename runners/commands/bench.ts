@@ -24,14 +24,14 @@ export interface BenchCommandOptions {
 /** Kernels shown per profile; the rest are summed into one line. */
 const PROFILE_TOP = 12;
 
-/** Each profiled step: its heaviest kernels with calls, milliseconds and share of the kernels' sum. */
+/** Each profiled pass: its heaviest kernels with calls, milliseconds and share of the kernels' sum. */
 export function formatProfiles(profiles: readonly StepProfile[]): string {
   return profiles
     .map((p) => {
       const sum = p.kernels.reduce((a, k) => a + k.totalMs, 0);
       const shown = p.kernels.slice(0, PROFILE_TOP);
       const rest = p.kernels.slice(PROFILE_TOP);
-      const unseen = p.stepMs - sum;
+      const unseen = p.wallMs - sum;
       const rows = [
         ...shown,
         ...(rest.length > 0 ? [{ name: `(${rest.length} others)`, calls: rest.reduce((a, k) => a + k.calls, 0), totalMs: rest.reduce((a, k) => a + k.totalMs, 0) }] : []),
@@ -39,8 +39,9 @@ export function formatProfiles(profiles: readonly StepProfile[]): string {
         ...(unseen > 0 ? [{ name: '(outside any kernel)', calls: 0, totalMs: unseen }] : []),
       ];
       const width = Math.max(...rows.map((k) => k.name.length));
-      const lines = rows.map((k) => `  ${k.name.padEnd(width)}  ${String(k.calls).padStart(5)}  ${k.totalMs.toFixed(1).padStart(8)} ms  ${((100 * k.totalMs) / Math.max(sum, p.stepMs)).toFixed(1).padStart(5)} %`);
-      return [`profile ${p.model} on ${p.backend}: one training step, ${p.stepMs.toFixed(0)} ms wall while profiled; kernels (self time) sum to ${sum.toFixed(0)} ms`, ...lines].join('\n');
+      const lines = rows.map((k) => `  ${k.name.padEnd(width)}  ${String(k.calls).padStart(5)}  ${k.totalMs.toFixed(1).padStart(8)} ms  ${((100 * k.totalMs) / Math.max(sum, p.wallMs)).toFixed(1).padStart(5)} %`);
+      const pass = p.pass === 'forward' ? 'one forward pass (evaluation)' : 'one training step';
+      return [`profile ${p.model} on ${p.backend}: ${pass}, ${p.wallMs.toFixed(0)} ms wall while profiled; kernels (self time) sum to ${sum.toFixed(0)} ms`, ...lines].join('\n');
     })
     .join('\n\n');
 }
@@ -107,7 +108,7 @@ export const register: RegisterCommand = (program, cli) => {
     .option('--rounds <n>', 'rounds; each times every task in turn, ratios are taken within a round', whole('--rounds', 1, 1000), 3)
     .option('--loop <n>', 'training-loop iterations timed per round for the harness overhead (0 skips)', whole('--loop', 0, 100_000), 5)
     .option('--pytorch', 'time the same models in PyTorch (scripts/bench_pytorch.py; needs python3 and torch) in the same rounds, and print the ratio')
-    .option('--profile', 'also profile one training step per model: time per kernel (tf.profile), and per operator in PyTorch (torch.profiler) with --pytorch')
+    .option('--profile', 'also profile one forward pass and one training step per model: time per kernel (tf.profile), and per operator in PyTorch (torch.profiler) with --pytorch')
     .option('--json <file>', 'write the rows as JSON')
     .action(async (models: string[], options: BenchCommandOptions) => {
       await benchCommand(models, options, cli.backend());
