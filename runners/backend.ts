@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs';
 import { UsageError } from './errors.js';
-import { BACKEND_CHOICES, type BackendRecord, chooseNativeKernels, cpuIdentity, describeCpu, describeNativeKernels, isNativeBackend, numericsEnv } from './records/identity.js';
+import { BACKEND_CHOICES, type BackendRecord, chooseNativeKernels, cpuIdentity, describeCpu, describeNativeKernels, isNativeBackend, memoryAllocator, numericsEnv } from './records/identity.js';
 import { installComposedFilterKernel, installNativeStridedPointwiseFilterKernel } from './kernels/conv-filter-kernel.js';
 import { installNativeReluGradient } from './kernels/relu-gradient.js';
 import { buildModel } from './models/build.js';
@@ -159,6 +159,7 @@ export async function initBackend(request: BackendRequest, needs: BackendNeeds =
       gpuModel: choice === 'tensorflow-gpu' ? gpuName() : null,
       // Only TensorFlow reads these (wasm and cpu are exact whatever they say).
       env: isNativeBackend(choice) ? numericsEnv() : {},
+      allocator: memoryAllocator(),
       skipped,
     };
   }
@@ -177,13 +178,14 @@ function gpuName(): string {
 export function describeBackend(info: BackendInfo): string {
   const versions = Object.entries(info.versions).map(([k, v]) => `${k} ${v}`).join(', ');
   const kernels = isNativeBackend(info.name) ? `, ${describeNativeKernels(info.env)}` : '';
-  return `backend: ${info.name} (${versions}${kernels}) on ${info.gpuModel ?? describeCpu(info)}`;
+  const allocator = info.allocator === 'system' ? '' : `, ${info.allocator}`;
+  return `backend: ${info.name} (${versions}${kernels}${allocator}) on ${info.gpuModel ?? describeCpu(info)}`;
 }
 
 /** The backend as results, run records and baselines record it. */
 export function backendRecord(info: BackendInfo): BackendRecord {
-  const { name, device, versions, cpuModel, gpuModel, cpuCores, cpuFeatures, env } = info;
-  return { name, device, versions, cpuModel, gpuModel, cpuCores, cpuFeatures: [...cpuFeatures], env };
+  const { name, device, versions, cpuModel, gpuModel, cpuCores, cpuFeatures, env, allocator } = info;
+  return { name, device, versions, cpuModel, gpuModel, cpuCores, cpuFeatures: [...cpuFeatures], env, allocator };
 }
 
 /** Advice to print when `auto` had to settle for a slow backend. */

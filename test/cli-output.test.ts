@@ -5,7 +5,7 @@
  * resnet-repro` does.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,4 +50,23 @@ test('exit codes and Ctrl-C pass through the command: node runs in its place (ex
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   t.is(code, 130, stderr);
   t.regex(stderr, /stopping after this step/);
+});
+
+test('the command preloads tcmalloc where it is installed and every run records it; RESNET_REPRO_ALLOCATOR=system keeps glibc\'s; a preload of your own is left alone', async (t) => {
+  const tcmalloc = ['x86_64-linux-gnu', 'aarch64-linux-gnu'].map((d) => `/usr/lib/${d}/libtcmalloc_minimal.so.4`).find((f) => existsSync(f));
+  if (!tcmalloc) {
+    t.log('skipped: no libtcmalloc_minimal.so.4 here (Debian/Ubuntu: apt-get install libtcmalloc-minimal4; .ci/run installs it)');
+    t.pass();
+    return;
+  }
+  const out = mkdtempSync(join(tmpdir(), 'allocator-'));
+  const trained = await run(COMMAND, ['--backend', 'cpu', 'train', '--model', 'resnet8-w2', '--dataset', 'synthetic', '--iterations', '2', '--batch-size', '4', '--train-limit', '8', '--test-limit', '4', '--out', out]);
+  t.is(trained.code, 0, trained.stderr);
+  t.regex(trained.stderr, /^backend: cpu \(.*, tcmalloc\) on /m);
+  t.is((JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as { host: { allocator?: string } }).host.allocator, 'tcmalloc');
+  const system = await run(COMMAND, ['--backend', 'cpu', 'arch', 'resnet20'], { RESNET_REPRO_ALLOCATOR: 'system' });
+  t.regex(system.stderr, /^backend: cpu \([^)]*\) on /m);
+  t.notRegex(system.stderr, /tcmalloc/);
+  const own = await run(COMMAND, ['--backend', 'cpu', 'arch', 'resnet20'], { RESNET_REPRO_ALLOCATOR: 'system', LD_PRELOAD: tcmalloc });
+  t.regex(own.stderr, /, tcmalloc\) on /, 'the preload the user set stays');
 });

@@ -8,7 +8,7 @@ import { appendBaseline } from '../runners/compare/baseline.js';
 import { compare } from '../runners/compare/compare.js';
 import { InputError } from '../runners/errors.js';
 import { aspect, describeDifferences, differences } from '../runners/records/differences.js';
-import { type BackendRecord, sameNumerics, sameTiming, WHOLE_IDENTITY } from '../runners/records/identity.js';
+import { type BackendRecord, memoryAllocator, sameNumerics, sameTiming, WHOLE_IDENTITY } from '../runners/records/identity.js';
 import { isRecipe, RECIPE, Recipe } from '../runners/records/recipe.js';
 import type { ResultSet } from '../runners/records/results.js';
 import { finalPhaseTrainError, generalizationGap, identityOfRun, type TrainPoint } from '../runners/records/run-record.js';
@@ -40,6 +40,10 @@ test('the machine identity: a numerics variable is another identity on native Te
   t.false(sameTiming(XEON, AVX2_ONLY), 'other kernels on the same CPU: another machine for timing');
   t.false(sameTiming(XEON, { ...XEON, env: { TF_NUM_INTRAOP_THREADS: '1' } }), 'one thread of two cores');
   t.false(sameTiming(XEON, { ...XEON, cpuCores: 4 }));
+  // The allocator changes speed, not numbers: timing only. Records from before it was kept ran on the system's.
+  t.true(sameNumerics(XEON, { ...XEON, allocator: 'tcmalloc' }), 'the same numbers on another allocator');
+  t.false(sameTiming(XEON, { ...XEON, allocator: 'tcmalloc' }), 'not the same speed');
+  t.true(sameTiming(XEON, { ...XEON, allocator: 'system' }), 'absent is the system allocator');
   t.false(sameTiming(XEON, { ...XEON, cpuFeatures: ['avx2'] }));
   const wasm = { ...XEON, name: 'wasm' as const, versions: { wasm: '4.22.0' } };
   t.true(sameNumerics(wasm, { ...wasm, cpuModel: 'EPYC', env: {} }), 'IEEE-exact whatever the CPU');
@@ -152,4 +156,11 @@ test("the generalisation gap: final test error minus the training error of the l
   t.is(finalPhaseTrainError([]), undefined);
   t.is(generalizationGap({ metrics: { testError: 0.3 }, curves: { train: curve, test: [] } }), 0.3 - 0.28);
   t.is(generalizationGap({ metrics: {}, curves: { train: curve, test: [] } }), undefined, 'no test error (a diverged run): no gap');
+});
+
+test('the allocator is read from the libraries mapped into the process: tcmalloc, jemalloc, else the system\'s', (t) => {
+  t.is(memoryAllocator(() => '7f00-7f01 r-xp 0 08:01 12 /usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4.5.10\n'), 'tcmalloc');
+  t.is(memoryAllocator(() => '7f00-7f01 r-xp 0 08:01 12 /usr/lib/x86_64-linux-gnu/libjemalloc.so.2\n'), 'jemalloc');
+  t.is(memoryAllocator(() => '7f00-7f01 r-xp 0 08:01 12 /usr/lib/x86_64-linux-gnu/libc.so.6\n'), 'system');
+  t.is(memoryAllocator(() => { throw new Error('ENOENT'); }), 'system', 'no /proc: nothing preloaded one');
 });

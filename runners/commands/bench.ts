@@ -67,7 +67,8 @@ export function formatBench(report: BenchReport): string {
     });
   const machines = report.backends.map((b) => {
     const native = isNativeBackend(b.choice) ? ` (${describeNativeKernels(b.env ?? {})})` : '';
-    return `${b.choice}${native} on ${b.gpuModel ?? describeCpu(b)}`;
+    // The reference process inherits the environment, preloaded allocator included: both sides run on the same one.
+    return `${b.choice}${native} on ${b.gpuModel ?? describeCpu(b)}, ${b.allocator ?? 'system'} allocator`;
   });
   const notes = [
     ...machines,

@@ -76,6 +76,25 @@ export function numericsEnv(env: NodeJS.ProcessEnv = process.env): Record<string
   return Object.fromEntries(NUMERICS_ENV.filter((k) => env[k] !== undefined).map((k) => [k, env[k]!]));
 }
 
+/**
+ * The memory allocator the process runs on: `tcmalloc` or `jemalloc` when
+ * preloaded (the resnet-repro command preloads tcmalloc where it is installed),
+ * else `system` (glibc's). It changes speed, not numbers: a ResNet-20 run's
+ * curves are bit-identical under all three (measured), so it is part of the
+ * timing identity only. Read from the libraries mapped into this process.
+ */
+export function memoryAllocator(maps: () => string = () => readFileSync('/proc/self/maps', 'utf8')): string {
+  let mapped: string;
+  try {
+    mapped = maps();
+  } catch {
+    return 'system'; // not Linux: nothing here preloads one
+  }
+  if (/libtcmalloc/.test(mapped)) return 'tcmalloc';
+  if (/libjemalloc/.test(mapped)) return 'jemalloc';
+  return 'system';
+}
+
 /** A backend as results and baselines record it. Fields added after schema version 1 are optional (older files lack them). */
 export const BackendRecord = z.object({
   name: z.enum(BACKEND_CHOICES),
@@ -86,6 +105,8 @@ export const BackendRecord = z.object({
   cpuCores: z.number().int().positive().optional(),
   cpuFeatures: z.array(z.string()).optional(),
   env: z.record(z.string(), z.string()).optional(),
+  /** memoryAllocator(); absent in records written before it was kept, when nothing preloaded one. */
+  allocator: z.string().optional(),
 });
 export type BackendRecord = z.infer<typeof BackendRecord>;
 
@@ -104,7 +125,7 @@ export function shortCpu(b: Pick<BackendRecord, 'cpuModel' | 'cpuCores' | 'cpuFe
 }
 
 /** The CPU a measurement ran on: what a resumed run's machine segments keep. */
-export type CpuFields = Pick<BackendRecord, 'cpuModel' | 'cpuCores' | 'cpuFeatures' | 'env'>;
+export type CpuFields = Pick<BackendRecord, 'cpuModel' | 'cpuCores' | 'cpuFeatures' | 'env' | 'allocator'>;
 
 /** The build: the same backend at the same versions. */
 export const BUILD: readonly Aspect<BackendRecord>[] = [aspect('backend', (b) => b.name), aspect('versions', (b) => b.versions)];
@@ -127,11 +148,16 @@ export const DEVICE: readonly Aspect<BackendRecord>[] = [...ACCELERATOR, ...CPU]
  * A numerics variable (ONEDNN_MAX_CPU_ISA=AVX2, one intra-op thread) picks
  * other kernels or fewer cores on the same CPU, so it is another machine for
  * timing as it is for numerics. The build stays out: a slower release is
- * what the throughput gate is there to catch.
+ * what the throughput gate is there to catch. The memory allocator too
+ * (tcmalloc against glibc's: ResNet-20's forward pass 10–25 % faster, the
+ * same numbers); records from before it was kept ran on the system's.
  */
-export const TIMING: readonly Aspect<BackendRecord>[] = [...DEVICE, NUMERICS_ENVIRONMENT];
+export const TIMING: readonly Aspect<BackendRecord>[] = [...DEVICE, NUMERICS_ENVIRONMENT, aspect('memory allocator', (b) => b.allocator ?? 'system')];
 
-/** Everything a measurement depends on besides the code: build, device and numerics environment. */
+/** What decides the numbers a native run computes: the build, the device and the numerics environment (not the allocator). */
+const NATIVE_NUMERICS: readonly Aspect<BackendRecord>[] = [...BUILD, ...DEVICE, NUMERICS_ENVIRONMENT];
+
+/** Everything a measurement depends on besides the code: build, device, numerics environment and allocator. */
 export const WHOLE_IDENTITY: readonly Aspect<BackendRecord>[] = [...BUILD, ...TIMING];
 
 /**
@@ -140,7 +166,7 @@ export const WHOLE_IDENTITY: readonly Aspect<BackendRecord>[] = [...BUILD, ...TI
  * IEEE-exact JavaScript/WebAssembly whatever the CPU.
  */
 export function numericsAspects(name: BackendRecord['name']): readonly Aspect<BackendRecord>[] {
-  return isNativeBackend(name) ? WHOLE_IDENTITY : BUILD;
+  return isNativeBackend(name) ? NATIVE_NUMERICS : BUILD;
 }
 
 /** The same device run the same way, so throughput compares (TIMING). Unknown never matches. */

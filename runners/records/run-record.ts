@@ -82,6 +82,8 @@ const Common = z.object({
     /** Vector extensions and numerics-relevant environment (identity.ts); absent in records written before they were kept. */
     cpuFeatures: z.array(z.string()).optional(),
     env: z.record(z.string(), z.string()).optional(),
+    /** The memory allocator (identity.ts, memoryAllocator); absent in records written before it was kept. */
+    allocator: z.string().optional(),
     memoryBytes: z.number(),
     platform: z.string(),
     node: z.string(),
@@ -157,6 +159,7 @@ export function identityOfRun(record: Pick<RunRecord, 'backend' | 'host'>): Back
     cpuCores: host.cpus,
     ...(host.cpuFeatures ? { cpuFeatures: host.cpuFeatures } : {}),
     ...(host.env ? { env: host.env } : {}),
+    ...(host.allocator ? { allocator: host.allocator } : {}),
   };
 }
 

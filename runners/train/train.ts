@@ -537,6 +537,7 @@ function runRecord(r: {
       cpus: options.backend.cpuCores,
       cpuFeatures: [...options.backend.cpuFeatures],
       env: options.backend.env,
+      allocator: options.backend.allocator,
       memoryBytes: os.totalmem(),
       platform: `${os.platform()} ${os.arch()}`,
       node: process.version,
