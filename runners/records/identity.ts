@@ -125,7 +125,7 @@ export function shortCpu(b: Pick<BackendRecord, 'cpuModel' | 'cpuCores' | 'cpuFe
 }
 
 /** The CPU a measurement ran on: what a resumed run's machine segments keep. */
-export type CpuFields = Pick<BackendRecord, 'cpuModel' | 'cpuCores' | 'cpuFeatures' | 'env' | 'allocator'>;
+export type CpuFields = Pick<BackendRecord, 'cpuModel' | 'cpuCores' | 'cpuFeatures' | 'env'>;
 
 /** The build: the same backend at the same versions. */
 export const BUILD: readonly Aspect<BackendRecord>[] = [aspect('backend', (b) => b.name), aspect('versions', (b) => b.versions)];
