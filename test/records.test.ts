@@ -3,6 +3,7 @@
  * one way (differences over named aspects) by every check between stages.
  */
 import test from 'ava';
+import { EVALUATION_KERNELS } from '../runners/kernels/fused-conv.js';
 import cifar10Depth from '../suites/cifar10-depth.js';
 import { appendBaseline } from '../runners/compare/baseline.js';
 import { compare } from '../runners/compare/compare.js';
@@ -45,6 +46,10 @@ test('the machine identity: a numerics variable is another identity on native Te
   t.false(sameTiming(XEON, { ...XEON, allocator: 'tcmalloc' }), 'not the same speed');
   t.true(sameTiming(XEON, { ...XEON, allocator: 'system' }), 'absent is the system allocator');
   t.false(sameTiming(XEON, { ...XEON, cpuFeatures: ['avx2'] }));
+  // Fused evaluation kernels (a binding built by setup) compute the evaluation to float32 rounding, not bit for bit: another build.
+  const fused = { ...XEON, versions: { ...XEON.versions, [EVALUATION_KERNELS]: 'fused' } };
+  t.false(sameNumerics(XEON, fused), 'a baseline evaluated by tfjs-layers is not replayed by fused kernels');
+  t.true(sameTiming(XEON, fused), 'the same machine: its training throughput still compares');
   const wasm = { ...XEON, name: 'wasm' as const, versions: { wasm: '4.22.0' } };
   t.true(sameNumerics(wasm, { ...wasm, cpuModel: 'EPYC', env: {} }), 'IEEE-exact whatever the CPU');
   t.false(sameNumerics(wasm, { ...wasm, versions: { wasm: '4.23.0' } }));

@@ -19,7 +19,7 @@ import { decayedWeights, type BuiltModel } from '../models/build.js';
 import { parseModelName } from '../models/names.js';
 import { type CheckKind, type ConformanceCheck, type ConformanceReport, checkPassed, type ModelConformance } from '../records/conformance.js';
 import type { FaultName } from '../records/faults.js';
-import { buildPlanned, planRun, preparedBatch, evaluationLogits, type TrainingPlan } from '../train/plan.js';
+import { buildPlanned, planRun, preparedBatch, startEvaluation, type TrainingPlan } from '../train/plan.js';
 import { learningRate, type Schedule } from '../train/schedule.js';
 import { Sgd } from '../train/sgd.js';
 import { trainingStep } from '../train/train.js';
@@ -226,7 +226,9 @@ const fixtureImages = (fixture: ModelFixture, what: string): tf.Tensor4D =>
 function checkLogits(plan: TrainingPlan, built: BuiltModel, fixture: ModelFixture): ConformanceCheck[] {
   const x = fixtureImages(fixture, 'input');
   try {
-    const evaluation = tf.tidy(() => evaluationLogits(plan, built, x).dataSync());
+    const evaluator = startEvaluation(plan, built);
+    const evaluation = tf.tidy(() => evaluator.logits(x).dataSync());
+    evaluator.dispose();
     const checks = [checkOf('logits-evaluation', [{ tensor: 'logits', value: relativeError(evaluation, floats(fixture.inference)), float32Error: fixture.inferenceFloat32Error }])];
     if (fixture.training) {
       // A forward pass in training mode moves the BN statistics: put them back for the steps.

@@ -18,6 +18,7 @@ import * as os from 'node:os';
 import { dirname, join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { ensureDir } from '../files.js';
+import { BindingPatchError, patchBindingSource } from './binding-patch.js';
 
 export interface SetupOptions {
   /** tfjs-node-gpu with the full `tensorflow` wheel instead of `tensorflow-cpu`. */
@@ -150,6 +151,22 @@ with zipfile.ZipFile(wheel) as z:
   return staged;
 }
 
+/**
+ * Adds list attributes to the binding's source before it is compiled
+ * (binding-patch.ts). Optional: on a source it does not recognise the
+ * binding is built as it is, and evaluation runs tfjs-layers' kernels.
+ */
+function patchBinding(packageDir: string, log: (line: string) => void): void {
+  const source = join(packageDir, 'binding', 'tfjs_backend.cc');
+  try {
+    writeFileSync(source, patchBindingSource(readFileSync(source, 'utf8')));
+    log('binding source: list attributes added (for the fused evaluation kernel)');
+  } catch (error) {
+    if (!(error instanceof BindingPatchError)) throw error;
+    log(`note: ${error.message}; building the binding unpatched (evaluation runs tfjs-layers' kernels)`);
+  }
+}
+
 /** Links the staged libraries and headers where tfjs-node's build expects them. */
 function linkDeps(packageDir: string, staged: string): void {
   const deps = join(packageDir, 'deps');
@@ -162,8 +179,12 @@ function linkDeps(packageDir: string, staged: string): void {
   writeFileSync(join(packageDir, 'scripts', 'custom-binary.json'), `${JSON.stringify({ 'tf-lib': `file://${staged}` })}\n`);
 }
 
-/** Loads the binding in a fresh process and runs a convolution and a matMul with known results. */
-export function verifyBinding(root: string, packageName: string): { ok: true; tensorflow: string } | { ok: false; error: string } {
+/**
+ * Loads the binding in a fresh process and runs a convolution and a matMul
+ * with known results; `listAttributes`: whether it passes list attributes
+ * (binding-patch.ts), tried with TensorFlow's own fused convolution.
+ */
+export function verifyBinding(root: string, packageName: string): { ok: true; tensorflow: string; listAttributes: boolean } | { ok: false; error: string } {
   const script = `
 const tf = require(${JSON.stringify(packageName)});
 if (tf.getBackend() !== 'tensorflow') throw new Error('backend is ' + tf.getBackend());
@@ -171,10 +192,26 @@ const m = tf.matMul(tf.tensor2d([[1, 2], [3, 4]]), tf.tensor2d([[5], [6]])).data
 if (m[0] !== 17 || m[1] !== 39) throw new Error('matMul gave ' + Array.from(m));
 const c = tf.conv2d(tf.ones([1, 3, 3, 1]), tf.ones([3, 3, 1, 1]), 1, 'same').dataSync();
 if (c[4] !== 9 || c[0] !== 4) throw new Error('conv2d gave ' + Array.from(c));
-process.stdout.write(tf.backend().binding.TF_Version);
+let lists = false;
+try {
+  const be = tf.backend(), b = be.binding;
+  const y = be.executeSingleOutput('_FusedConv2D', [
+    { name: 'T', type: b.TF_ATTR_TYPE, value: b.TF_FLOAT },
+    { name: 'strides', type: b.TF_ATTR_INT, value: [1, 1, 1, 1] },
+    { name: 'padding', type: b.TF_ATTR_STRING, value: 'VALID' },
+    { name: 'num_args', type: b.TF_ATTR_INT, value: 1 },
+    { name: 'TArgs', type: b.TF_ATTR_TYPE, value: [b.TF_FLOAT] },
+    { name: 'fused_ops', type: b.TF_ATTR_STRING, value: ['BiasAdd'] },
+  ], [tf.ones([1, 1, 1, 1]), tf.fill([1, 1, 1, 1], 2), tf.tensor1d([3])]).dataSync();
+  lists = y[0] === 5;
+} catch {}
+process.stdout.write(JSON.stringify({ tensorflow: tf.backend().binding.TF_Version, lists }));
 `;
   const result = spawnSync(process.execPath, ['-e', script], { cwd: root, encoding: 'utf8' });
-  if (result.status === 0) return { ok: true, tensorflow: result.stdout.trim() };
+  if (result.status === 0) {
+    const { tensorflow, lists } = JSON.parse(result.stdout.trim()) as { tensorflow: string; lists: boolean };
+    return { ok: true, tensorflow, listAttributes: lists };
+  }
   return { ok: false, error: (result.stderr || result.stdout).trim().split('\n').slice(-3).join(' | ') };
 }
 
@@ -184,10 +221,11 @@ export function setupTensorflow(options: SetupOptions): { tensorflow: string; pa
   const packageDir = join(root, 'node_modules', ...packageName.split('/'));
   if (!options.force) {
     const existing = verifyBinding(root, packageName);
-    if (existing.ok) {
+    if (existing.ok && existing.listAttributes) {
       options.log(`${packageName} already works (TensorFlow ${existing.tensorflow}); nothing to do (--force rebuilds).`);
       return { tensorflow: existing.tensorflow, packageDir };
     }
+    if (existing.ok) options.log(`${packageName} works (TensorFlow ${existing.tensorflow}) but its binding passes no list attributes (the fused evaluation kernel needs them): rebuilding it.`);
   }
   const { python } = checkPrerequisites();
   const staged = stageWheel(python, options);
@@ -198,6 +236,7 @@ export function setupTensorflow(options: SetupOptions): { tensorflow: string; pa
   run('npm', ['install', '--no-save', '--ignore-scripts', '--no-audit', '--no-fund', `${packageName}@${tfjsVersion}`], { cwd: root, what: `npm install ${packageName}` });
 
   linkDeps(packageDir, staged);
+  patchBinding(packageDir, options.log);
   options.log(`building the ${packageName} binding against TensorFlow ${options.tensorflowVersion} (node-gyp, about 20 s)…`);
   const nodedir = process.env.npm_config_nodedir ?? nodeHeadersDir();
   options.log(`compiling against the Node headers in ${nodedir}/include/node (no download)`);
@@ -205,6 +244,7 @@ export function setupTensorflow(options: SetupOptions): { tensorflow: string; pa
 
   const check = verifyBinding(root, packageName);
   if (!check.ok) throw new SetupError(`the ${packageName} binding was built but does not work: ${check.error}`);
+  if (!check.listAttributes) options.log(`note: the binding passes no list attributes; evaluation runs tfjs-layers' kernels (slower, the same results).`);
   writeFileSync(join(packageDir, 'deps', 'resnet-repro-setup.json'), `${JSON.stringify({ tensorflow: check.tensorflow, staged, at: new Date().toISOString() }, null, 2)}\n`);
   options.log(`${packageName} works: TensorFlow ${check.tensorflow}, conv2d and matMul checked.`);
   return { tensorflow: check.tensorflow, packageDir };

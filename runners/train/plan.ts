@@ -10,6 +10,7 @@ import type { Batch } from '../data/augment.js';
 import { rng } from '../data/rng.js';
 import type { TrainingData } from '../data/source.js';
 import { buildModel, type BuiltModel } from '../models/build.js';
+import { foldedInference } from '../models/inference.js';
 import type { ArchSpec } from '../models/spec.js';
 import { type FaultEffects, type FaultName, faultEffects } from '../records/faults.js';
 import { CIFAR_SCHEDULE, CIFAR_WARMUP, IMAGENET_PLATEAU_SCHEDULE, IMAGENET_STEP_SCHEDULE, type Schedule, SGD_RECIPE, scheduleFor } from './schedule.js';
@@ -65,9 +66,23 @@ export function buildPlanned(plan: TrainingPlan, options: { seed: number; inputS
   return built;
 }
 
-/** Logits as the evaluation computes them: BN with its moving statistics (§3.4). */
-export function evaluationLogits(plan: TrainingPlan, built: BuiltModel, images: tf.Tensor4D): tf.Tensor2D {
-  return built.model.apply(images, { training: plan.effects.evalBatchStatistics }) as tf.Tensor2D;
+/** Logits as the evaluation computes them, for the weights as they are when it starts. */
+export interface Evaluation {
+  logits(images: tf.Tensor4D): tf.Tensor2D;
+  /** Frees what the evaluation prepared (folded weights); the model is the caller's. */
+  dispose(): void;
+}
+
+/**
+ * BN with its moving statistics (§3.4): folded into the convolutions on the
+ * native backend's fused kernel where it runs (models/inference.ts, the same
+ * numbers to float32 rounding), tfjs-layers' own kernels elsewhere. A
+ * planted eval-train-mode fault evaluates with batch statistics instead.
+ */
+export function startEvaluation(plan: TrainingPlan, built: BuiltModel): Evaluation {
+  const folded = plan.effects.evalBatchStatistics ? undefined : foldedInference(built.model);
+  if (folded) return folded;
+  return { logits: (images) => built.model.apply(images, { training: plan.effects.evalBatchStatistics }) as tf.Tensor2D, dispose: () => {} };
 }
 
 /** The augmented training batch of `indices` for iteration `it`, as the plan's run sees it. */

@@ -28,7 +28,7 @@ import { CPU, NUMERICS_ENVIRONMENT } from '../records/identity.js';
 import { type FinalMetrics, identityOfSegment, type LoopSeconds, type MachineSegment, RUN_SCHEMA_VERSION, RunRecord, type TestPoint, type TrainPoint } from '../records/run-record.js';
 import { type Checkpoint, readCheckpoint, type SavedTensor, writeCheckpoint } from './checkpoint.js';
 import { lockRunFolder } from './lock.js';
-import { buildPlanned, evaluationLogits, planRun, preparedBatch, type TrainingPlan } from './plan.js';
+import { buildPlanned, planRun, preparedBatch, startEvaluation, type TrainingPlan } from './plan.js';
 import { learningRate, onPlateau, type Schedule } from './schedule.js';
 import { Sgd } from './sgd.js';
 
@@ -179,22 +179,27 @@ async function evaluate(plan: TrainingPlan, built: BuiltModel, data: TrainingDat
   let wrong5 = 0;
   let lossSum = 0;
   let images = 0;
-  for await (const batch of data.testBatches(EVAL_BATCH, view)) {
-    const n = batch.size / batch.views;
-    const [w1, w5, l] = tf.tidy(() => {
-      const logits = evaluationLogits(plan, built, toTensor(data, batch));
-      const probs = tf.softmax(logits).reshape([n, batch.views, data.classes]).mean(1) as tf.Tensor2D;
-      const labels = tf.tensor1d(batch.labels.filter((_, i) => i % batch.views === 0), 'int32');
-      const k = Math.min(5, data.classes);
-      const inTop5 = tf.equal(tf.topk(probs, k).indices, labels.expandDims(1)).any(1);
-      const loss = tf.neg(tf.log(tf.add(tf.sum(tf.mul(probs, tf.oneHot(labels, data.classes)), 1), 1e-12))).sum();
-      return [tf.notEqual(tf.argMax(probs, 1), labels).sum(), tf.logicalNot(inTop5).sum(), loss];
-    });
-    wrong1 += (await w1.data())[0]!;
-    wrong5 += (await w5.data())[0]!;
-    lossSum += (await l.data())[0]!;
-    images += n;
-    tf.dispose([w1, w5, l]);
+  const evaluation = startEvaluation(plan, built);
+  try {
+    for await (const batch of data.testBatches(EVAL_BATCH, view)) {
+      const n = batch.size / batch.views;
+      const [w1, w5, l] = tf.tidy(() => {
+        const logits = evaluation.logits(toTensor(data, batch));
+        const probs = tf.softmax(logits).reshape([n, batch.views, data.classes]).mean(1) as tf.Tensor2D;
+        const labels = tf.tensor1d(batch.labels.filter((_, i) => i % batch.views === 0), 'int32');
+        const k = Math.min(5, data.classes);
+        const inTop5 = tf.equal(tf.topk(probs, k).indices, labels.expandDims(1)).any(1);
+        const loss = tf.neg(tf.log(tf.add(tf.sum(tf.mul(probs, tf.oneHot(labels, data.classes)), 1), 1e-12))).sum();
+        return [tf.notEqual(tf.argMax(probs, 1), labels).sum(), tf.logicalNot(inTop5).sum(), loss];
+      });
+      wrong1 += (await w1.data())[0]!;
+      wrong5 += (await w5.data())[0]!;
+      lossSum += (await l.data())[0]!;
+      images += n;
+      tf.dispose([w1, w5, l]);
+    }
+  } finally {
+    evaluation.dispose();
   }
   return { top1: wrong1 / images, top5: wrong5 / images, loss: lossSum / images };
 }
