@@ -4,7 +4,7 @@ import { formatShift } from './reporter.js';
 
 export function calibrationTable(rows: readonly CalibrationRow[]): string {
   const lines = [
-    '| run | seeds | verdict | caught by | inconclusive rows | worst test-error shift | gated rows: shift (detectable with these seeds; with the preset\'s) | wall |',
+    '| run | seeds | verdict | caught by | inconclusive rows | worst test-error shift | gated rows: shift (detectable with these seeds; with the preset\'s) | training time |',
     '|---|---|---|---|---|---|---|---|',
   ];
   for (const r of rows) {

@@ -174,7 +174,15 @@ test.serial('calibrate runs clean reruns on new seeds and each fault against the
   t.regex(cal.stdout, /faults caught: \d of 2; faults that passed: \d; false alarms: \d of 1 clean reruns/);
   t.regex(cal.stdout, /resnet8 testError [+−]\d+\.\d\d pts \(\d+\.\d\d pts; –\)/, 'each gated row\'s shift and what these seeds detect; the smoke preset does not run resnet8, so no design column');
   t.true(existsSync(join(dir, 'cal', 'calibration.md')));
-  t.is(readResults(join(dir, 'cal', 'no-shortcuts', 'results.json')).fault, 'no-shortcuts');
+  const noShortcuts = readResults(join(dir, 'cal', 'no-shortcuts', 'results.json'));
+  t.is(noShortcuts.fault, 'no-shortcuts');
+  // Continued, it reuses every complete run, and each row keeps its runs' training time, not this process's.
+  const rowsOf = () => JSON.parse(readFileSync(join(dir, 'cal', 'calibration.json'), 'utf8')) as { name: string; wallSeconds: number }[];
+  const first = rowsOf();
+  t.is(first.find((r) => r.name === 'no-shortcuts')!.wallSeconds, noShortcuts.runs.reduce((sum, r) => sum + r.record.wallSeconds, 0));
+  const again = await runCli([...cpu, 'calibrate', 'cifar10-depth', '--preset', 'smoke', '--baseline', baseline, '--reruns', '1', '--faults', 'lr-x0.3,no-shortcuts', '--out', join(dir, 'cal')]);
+  t.is(again.code, 0, again.stderr);
+  t.deepEqual(rowsOf().map((r) => r.wallSeconds), first.map((r) => r.wallSeconds));
 });
 
 test.serial('baseline record --append pools new seeds of the same recipe and refuses seeds it already has', async (t) => {

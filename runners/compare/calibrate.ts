@@ -64,6 +64,7 @@ export interface CalibrationRow {
   readonly worstTestErrorShift: number | undefined;
   /** Every gated row that was tested (errors and throughput), with what could have seen its shift. */
   readonly gatedShifts: readonly GatedShift[];
+  /** Its runs' training wall time, summed, whichever process trained them (a continued calibration reuses complete runs). */
   readonly wallSeconds: number;
 }
 
@@ -133,6 +134,6 @@ function calibrationRow(name: string, fault: FaultName | null, results: ResultSe
     gatedShifts: c.rows.flatMap((r) =>
       r.test && r.delta !== undefined ? [{ model: r.model, metric: r.metric, shift: r.delta, detectable: r.test.detectable, designDetectable: designDetectable(r.model, r.metric), verdict: r.verdict }] : [],
     ),
-    wallSeconds: results.wallSeconds,
+    wallSeconds: results.runs.reduce((t, r) => t + r.record.wallSeconds, 0),
   };
 }
