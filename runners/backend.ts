@@ -11,7 +11,7 @@ import { UsageError } from './errors.js';
 import { BACKEND_CHOICES, type BackendRecord, chooseNativeKernels, cpuIdentity, describeCpu, describeNativeKernels, isNativeBackend, memoryAllocator, numericsEnv } from './records/identity.js';
 import { installComposedFilterKernel, installNativeStridedPointwiseFilterKernel } from './kernels/conv-filter-kernel.js';
 import { installNativeReluGradient } from './kernels/relu-gradient.js';
-import { EVALUATION_KERNELS, fusedConvolutionAvailable } from './kernels/fused-conv.js';
+import { EVALUATION_KERNELS, probeFusedConvolution } from './kernels/fused-conv.js';
 import { buildModel } from './models/build.js';
 import { parseModelName } from './models/names.js';
 
@@ -98,7 +98,7 @@ async function load(choice: BackendChoice): Promise<{ versions: Record<string, s
           [PACKAGE[choice]]: mod.version?.['tfjs-node'] ?? 'unknown',
           tensorflow: binding?.TF_Version ?? 'unknown',
           // Part of the build: the evaluation computes the same numbers to float32 rounding, not bit for bit.
-          ...(fusedConvolutionAvailable() ? { [EVALUATION_KERNELS]: 'fused' } : {}),
+          ...(choice === 'tensorflow' && probeFusedConvolution() ? { [EVALUATION_KERNELS]: 'fused' } : {}),
         },
       };
     }

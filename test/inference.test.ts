@@ -7,7 +7,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import test from 'ava';
-import { fusedConvolutionAvailable } from '../runners/kernels/fused-conv.js';
+import type { BackendInfo } from '../runners/backend.js';
+import { EVALUATION_KERNELS, fusedConvolutionAvailable } from '../runners/kernels/fused-conv.js';
 import { buildModel } from '../runners/models/build.js';
 import { ZeroPadShortcut } from '../runners/models/layers.js';
 import { foldedInference, planInference } from '../runners/models/inference.js';
@@ -16,8 +17,9 @@ import { PATCH_MARK } from '../runners/setup/binding-patch.js';
 import { planRun, startEvaluation } from '../runners/train/plan.js';
 import { useBackend } from './helpers/backend.js';
 
+let backend: BackendInfo;
 test.before(async () => {
-  await useBackend();
+  backend = await useBackend();
 });
 
 const images = (size = 32) => tf.randomNormal([4, size, size, 3], 0, 1, 'float32', 7) as tf.Tensor4D;
@@ -132,6 +134,7 @@ test('where setup built the binding with list attributes, the native backend eva
   const source = 'node_modules/@tensorflow/tfjs-node/binding/tfjs_backend.cc';
   if (tf.getBackend() !== 'tensorflow') {
     t.false(fusedConvolutionAvailable(), `not on ${tf.getBackend()}`);
+    t.is(backend.versions[EVALUATION_KERNELS], undefined);
     return;
   }
   const patched = existsSync(source) && readFileSync(source, 'utf8').includes(PATCH_MARK);
@@ -141,6 +144,7 @@ test('where setup built the binding with list attributes, the native backend eva
     return;
   }
   t.true(fusedConvolutionAvailable(), 'patched binding: the probe must find the kernel (registered with oneDNN on or off)');
+  t.is(backend.versions[EVALUATION_KERNELS], 'fused', 'and the build says so');
   const built = buildModel(parseModelName('resnet20-w4'), { seed: 1 });
   t.truthy(foldedInference(built.model));
   built.model.dispose();

@@ -68,15 +68,25 @@ export function fusedConv2d(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor
  */
 export const EVALUATION_KERNELS = 'evaluation kernels';
 
-let available: boolean | undefined;
+let available = false;
 
 /**
- * Whether the fused kernel runs here and computes what the separate kernels
- * do, tried once per process on a case with a known answer.
+ * Whether evaluation may run the fused kernel: only after `probeFusedConvolution()`
+ * found it, which the backend does for native TensorFlow on the CPU. (tfjs-node-gpu
+ * registers as 'tensorflow' too, but this is a CPU kernel: on a GPU it would move
+ * every activation to the CPU and back, so the GPU keeps tfjs-layers' kernels.)
  */
 export function fusedConvolutionAvailable(): boolean {
-  if (tf.getBackend() !== 'tensorflow') return false;
-  available ??= probe();
+  return available && tf.getBackend() === 'tensorflow';
+}
+
+/**
+ * Tries the fused kernel once on a case with a known answer; from then on
+ * `fusedConvolutionAvailable()` says whether it runs here and computes what the
+ * separate kernels do. False with a stock binding (no list attributes).
+ */
+export function probeFusedConvolution(): boolean {
+  available = tf.getBackend() === 'tensorflow' && probe();
   return available;
 }
 
@@ -95,9 +105,4 @@ function probe(): boolean {
   } catch {
     return false; // a stock binding (list attributes) or TensorFlow without oneDNN's kernels
   }
-}
-
-/** For tests: forget the probe's answer. */
-export function resetFusedConvolutionProbe(): void {
-  available = undefined;
 }
