@@ -159,7 +159,8 @@ function modelBlocks(name: string, batchSize: number): { forward: Block; step: B
       value.dataSync();
       sgd.apply(variables, grads, 0.01);
     });
-  // The evaluation's forward pass, as training runs it (fused where the kernel runs; weights folded once).
+  // The evaluation's forward pass, as training runs it (fused where the kernel runs). Its weights are folded
+  // once: the steps timed in between change their values, which timing does not depend on.
   const evaluation = startEvaluation(planRun(spec, { iterations: 1 }), built);
   const forward = () => tf.tidy(() => void evaluation.logits(x as tf.Tensor4D).dataSync());
   return {
