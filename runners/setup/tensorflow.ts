@@ -221,7 +221,8 @@ export function setupTensorflow(options: SetupOptions): { tensorflow: string; pa
   const packageDir = join(root, 'node_modules', ...packageName.split('/'));
   if (!options.force) {
     const existing = verifyBinding(root, packageName);
-    if (existing.ok && existing.listAttributes) {
+    // The fused evaluation kernel is the CPU backend's only: a GPU build is not rebuilt for it.
+    if (existing.ok && (existing.listAttributes || options.gpu)) {
       options.log(`${packageName} already works (TensorFlow ${existing.tensorflow}); nothing to do (--force rebuilds).`);
       return { tensorflow: existing.tensorflow, packageDir };
     }
