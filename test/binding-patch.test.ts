@@ -1,10 +1,12 @@
 /**
  * Setup's edit of tfjs-node's binding source (setup/binding-patch.ts): list
  * forms of the string and type attributes beside the scalar ones, applied
- * once, and refused on a source it was not written against.
+ * once, and refused on a source it was not written against; and when setup
+ * rebuilds a working binding for them.
  */
 import test from 'ava';
 import { BindingPatchError, PATCH_MARK, patchBindingSource } from '../runners/setup/binding-patch.js';
+import { keepsBinding } from '../runners/setup/tensorflow.js';
 
 // The parts of tfjs-node 4.22's binding/tfjs_backend.cc the patch anchors on.
 const UPSTREAM = `#include <set>
@@ -50,4 +52,12 @@ test('a source without the expected code is refused, naming what is missing', (t
   const other = UPSTREAM.replace('case TF_ATTR_TYPE: {', 'case TF_ATTR_TYPE:{');
   const error = t.throws(() => patchBindingSource(other), { instanceOf: BindingPatchError });
   t.regex(error!.message, /the type attribute case once, found it 0 times/);
+});
+
+test('setup rebuilds a working CPU binding without list attributes, and keeps a GPU one', (t) => {
+  const works = (listAttributes: boolean) => ({ ok: true as const, tensorflow: '2.21.0', listAttributes });
+  t.true(keepsBinding(works(true), false));
+  t.false(keepsBinding(works(false), false), 'the CPU backend would evaluate without the fused kernel');
+  t.true(keepsBinding(works(false), true), 'the GPU backend never runs it');
+  t.false(keepsBinding({ ok: false, error: 'no binding' }, true));
 });

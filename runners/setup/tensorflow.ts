@@ -215,14 +215,23 @@ process.stdout.write(JSON.stringify({ tensorflow: tf.backend().binding.TF_Versio
   return { ok: false, error: (result.stderr || result.stdout).trim().split('\n').slice(-3).join(' | ') };
 }
 
+/**
+ * Whether setup leaves a binding as it is: it works and passes list
+ * attributes, or it works and is a GPU build (the fused evaluation kernel
+ * that needs them is the CPU backend's only, so a GPU build is not rebuilt
+ * for it).
+ */
+export function keepsBinding(existing: ReturnType<typeof verifyBinding>, gpu: boolean): boolean {
+  return existing.ok && (existing.listAttributes || gpu);
+}
+
 export function setupTensorflow(options: SetupOptions): { tensorflow: string; packageDir: string } {
   const packageName = options.gpu ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node';
   const root = projectRoot();
   const packageDir = join(root, 'node_modules', ...packageName.split('/'));
   if (!options.force) {
     const existing = verifyBinding(root, packageName);
-    // The fused evaluation kernel is the CPU backend's only: a GPU build is not rebuilt for it.
-    if (existing.ok && (existing.listAttributes || options.gpu)) {
+    if (existing.ok && keepsBinding(existing, options.gpu)) {
       options.log(`${packageName} already works (TensorFlow ${existing.tensorflow}); nothing to do (--force rebuilds).`);
       return { tensorflow: existing.tensorflow, packageDir };
     }
